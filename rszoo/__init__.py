@@ -1,0 +1,17 @@
+"""rszoo: an OpenMMLab-style model zoo for remote-sensing image understanding."""
+from .version import __version__
+
+
+def list_models(pattern=None):
+    """Names of the models in rszoo's model-index (see :mod:`rszoo.apis`)."""
+    from .apis import list_models as _list_models
+    return _list_models(pattern)
+
+
+def get_model(name, pretrained=False, **kwargs):
+    """Build a model by its model-index name (see :mod:`rszoo.apis`)."""
+    from .apis import get_model as _get_model
+    return _get_model(name, pretrained=pretrained, **kwargs)
+
+
+__all__ = ['__version__', 'list_models', 'get_model']

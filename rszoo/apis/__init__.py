@@ -1,0 +1,21 @@
+"""rszoo's public APIs: the model zoo by name and verified weight downloads."""
+from .download import (CheckpointDownloadError, CheckpointHashError,
+                       apply_mirror, download_checkpoint, get_cache_dir,
+                       sha256_file)
+from .model_zoo import (CheckpointLoadError, CheckpointMismatchError,
+                        CollectionInfo, ModelIndex, ModelIndexError,
+                        ModelIndexNotFoundError, ModelInfo,
+                        NoPublishedWeightsError, UnknownModelError,
+                        find_model_index, get_model, get_model_info,
+                        list_models, load_model_index, load_state_dict_strict,
+                        read_checkpoint)
+
+__all__ = [
+    'CheckpointDownloadError', 'CheckpointHashError', 'CheckpointLoadError',
+    'CheckpointMismatchError', 'CollectionInfo', 'ModelIndex',
+    'ModelIndexError', 'ModelIndexNotFoundError', 'ModelInfo',
+    'NoPublishedWeightsError', 'UnknownModelError', 'apply_mirror',
+    'download_checkpoint', 'find_model_index', 'get_cache_dir', 'get_model',
+    'get_model_info', 'list_models', 'load_model_index',
+    'load_state_dict_strict', 'read_checkpoint', 'sha256_file'
+]

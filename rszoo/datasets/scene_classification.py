@@ -1,0 +1,400 @@
+"""Folder-per-class remote-sensing scene-classification datasets.
+
+Every public scene-classification benchmark (AID, UC Merced, NWPU-RESISC45,
+RSSCN7, WHU-RS19, PatternNet, EuroSAT) ships as one folder per class:
+``<data_root>/<ClassFolder>/<image>``. :class:`RSSceneDataset` reads such a
+tree, either every image of every class folder, or the images listed in a
+split file (mmpretrain's ann-file convention, one ``<ClassFolder>/<file>
+<label>`` per line, see ``tools/dataset_converters/make_splits.py``).
+
+The label of an image is the position of its class folder in the dataset's
+official class list (``METAINFO['classes']`` of the subclasses in this
+package). Each sample is ``dict(img_path=<absolute path>, gt_label=<int>)``;
+pixels are read by the pipeline (``LoadRSImage``).
+"""
+import logging
+import os
+import os.path as osp
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+from mmengine.logging import print_log
+from mmpretrain.datasets import BaseDataset
+
+from rszoo.registry import DATASETS, TRANSFORMS
+from .transforms.loading import CorruptImageError, decode_image
+
+#: File extensions read as images (compared case-insensitively).
+IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.tif', '.tiff', '.bmp')
+
+#: The repository root: the folder above the ``rszoo`` package.
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+#: How many offending paths a summary message lists.
+_MAX_LISTED = 5
+
+
+def resolve_path(path: Union[str, os.PathLike]) -> str:
+    """Resolve a user-given path: as is if absolute, else against the
+    current working directory first, then against the repository root.
+
+    Returns the absolute path that exists, or, when neither exists, the path
+    resolved against the working directory (for the error message).
+    """
+    path = osp.expanduser(os.fspath(path))
+    if osp.isabs(path):
+        return path
+    from_cwd = osp.abspath(path)
+    if osp.exists(from_cwd):
+        return from_cwd
+    from_repo = osp.normpath(osp.join(REPO_ROOT, path))
+    if osp.exists(from_repo):
+        return from_repo
+    return from_cwd
+
+
+def is_image_file(name: str) -> bool:
+    """Whether ``name`` has an image extension (case-insensitive) and is not
+    a hidden file (``.DS_Store``, macOS ``._x.jpg`` resource forks)."""
+    return (not name.startswith('.')
+            and osp.splitext(name)[1].lower() in IMG_EXTENSIONS)
+
+
+def list_image_files(folder: str) -> List[str]:
+    """Sorted names of the image files directly inside ``folder``."""
+    with os.scandir(folder) as entries:
+        return sorted(e.name for e in entries
+                      if is_image_file(e.name) and e.is_file())
+
+
+def check_data_root(data_root: str, dataset_name: str = 'dataset') -> None:
+    """Raise ``FileNotFoundError`` naming ``data_root`` if it is no folder."""
+    if not osp.isdir(data_root):
+        raise FileNotFoundError(
+            f'{dataset_name}: data root {data_root} does not exist or is not '
+            'a folder (it must hold one folder per class).')
+
+
+def scan_class_folders(data_root: str,
+                       classes: Sequence[str],
+                       dataset_name: str = 'dataset'
+                       ) -> List[Tuple[str, int]]:
+    """List every image of every class folder under ``data_root``.
+
+    Args:
+        data_root (str): folder holding one sub-folder per class.
+        classes (Sequence[str]): class folder names; the label of an image is
+            the position of its folder in this list.
+        dataset_name (str): used in error messages.
+
+    Returns:
+        list[tuple[str, int]]: ``(<ClassFolder>/<file name>, label)`` in class
+        order, then sorted file-name order; deterministic.
+
+    Raises:
+        FileNotFoundError: ``data_root`` is missing, or a class folder is
+            missing or holds no image file.
+    """
+    check_data_root(data_root, dataset_name)
+    samples = []
+    for label, class_name in enumerate(classes):
+        folder = osp.join(data_root, class_name)
+        if not osp.isdir(folder):
+            present = sorted(e.name for e in os.scandir(data_root) if e.is_dir())
+            raise FileNotFoundError(
+                f'{dataset_name}: class folder {folder} for expected class '
+                f'{class_name!r} (label {label}) does not exist. Folders in '
+                f'{data_root}: {present[:10]}{" ..." if len(present) > 10 else ""}')
+        names = list_image_files(folder)
+        if not names:
+            raise FileNotFoundError(
+                f'{dataset_name}: class folder {folder} for expected class '
+                f'{class_name!r} holds no image file '
+                f'(extensions {", ".join(IMG_EXTENSIONS)}).')
+        samples.extend((f'{class_name}/{name}', label) for name in names)
+    return samples
+
+
+def read_split_file(split_file: str,
+                    data_root: str,
+                    classes: Sequence[str],
+                    dataset_name: str = 'dataset') -> List[Tuple[str, int]]:
+    """Read and check a split file.
+
+    Each non-empty line that does not start with ``#`` is
+    ``<relative image path> <label index>`` (mmpretrain's ann-file format),
+    the path relative to ``data_root``. The label may be left out when the
+    first path component is a class folder name.
+
+    Returns:
+        list[tuple[str, int]]: ``(relative path, label)`` in file order.
+
+    Raises:
+        FileNotFoundError: the split file is missing, or a line names an
+            image that does not exist (the message names the split file,
+            the line number and the image path).
+        ValueError: a label is not an int, out of range, or disagrees with
+            the line's class folder; or an image is listed twice.
+    """
+    if not osp.isfile(split_file):
+        raise FileNotFoundError(
+            f'{dataset_name}: split file {split_file} does not exist '
+            f'(relative paths are tried against the working directory '
+            f'{os.getcwd()} and the repository root {REPO_ROOT}).')
+    class_to_idx = {name: i for i, name in enumerate(classes)}
+    samples, seen, missing = [], {}, []
+    with open(split_file, encoding='utf-8') as f:
+        for line_no, raw in enumerate(f, start=1):
+            line = raw.strip()
+            if not line or line.startswith('#'):
+                continue
+            where = f'{dataset_name}: split file {split_file}, line {line_no}'
+            parts = line.rsplit(None, 1)
+            folder = line.replace('\\', '/').split('/', 1)[0]
+            if len(parts) == 2 and parts[1].lstrip('+-').isdigit():
+                rel_path, label = parts[0], int(parts[1])
+            elif folder in class_to_idx:
+                rel_path, label = line, class_to_idx[folder]
+            else:
+                raise ValueError(
+                    f'{where}: expected "<image path> <label index>", got '
+                    f'{line!r}.')
+            if not 0 <= label < len(classes):
+                raise ValueError(
+                    f'{where}: label index {label} is out of range for the '
+                    f'{len(classes)} classes (0..{len(classes) - 1}): {line!r}.')
+            folder = rel_path.replace('\\', '/').split('/', 1)[0]
+            if folder in class_to_idx and class_to_idx[folder] != label:
+                raise ValueError(
+                    f'{where}: image {rel_path} is in class folder {folder!r} '
+                    f'(label {class_to_idx[folder]}) but the line gives label '
+                    f'{label} ({classes[label]!r}).')
+            if rel_path in seen:
+                raise ValueError(
+                    f'{where}: image {rel_path} is listed twice (also line '
+                    f'{seen[rel_path]}).')
+            seen[rel_path] = line_no
+            if not osp.isfile(osp.join(data_root, rel_path)):
+                missing.append((line_no, osp.join(data_root, rel_path)))
+            samples.append((rel_path, label))
+    if missing:
+        line_no, path = missing[0]
+        more = (f' ({len(missing) - 1} more line(s) name missing images; is '
+                f'data_root {data_root} right?)' if len(missing) > 1 else '')
+        raise FileNotFoundError(
+            f'{dataset_name}: split file {split_file}, line {line_no}: image '
+            f'{path} does not exist{more}.')
+    return samples
+
+
+@DATASETS.register_module()
+class RSSceneDataset(BaseDataset):
+    """A folder-per-class scene-classification dataset.
+
+    Layout: ``<data_root>/<ClassFolder>/<image>`` with images of any size and
+    any of the extensions in :data:`IMG_EXTENSIONS` (case-insensitive).
+    Subclasses fix ``METAINFO['classes']`` to a benchmark's official class
+    list; the base class takes ``classes`` or, when neither is given, the
+    sorted sub-folder names of ``data_root`` (torchvision ``ImageFolder``'s
+    rule).
+
+    Each sample is ``dict(img_path=<absolute path>, gt_label=<int>)``; the
+    label is the position of the class folder in ``classes``.
+
+    Args:
+        data_root (str): folder that holds the class folders. A relative path
+            is resolved against the working directory, then the repo root.
+        split_file (str, optional): a split file with one
+            ``<ClassFolder>/<file name> <label index>`` line per image,
+            relative to ``data_root`` (written by
+            ``tools/dataset_converters/make_splits.py``). Relative paths are
+            resolved against the working directory, then the repo root.
+            ``None`` reads every image of every class folder.
+        pipeline (Sequence[dict | callable]): transforms, built from rszoo's
+            ``TRANSFORMS`` (which falls back to mmpretrain's).
+        classes (str | Sequence[str], optional): class folder names, or a
+            file with one per line. Defaults to the class' official list.
+        on_corrupt (str): ``'error'`` (default) decodes nothing up front, so a
+            broken file raises in ``LoadRSImage`` when it is read;
+            ``'skip'`` fully decodes every image at load time (Pillow,
+            truncated files raising), drops the unreadable ones and logs one
+            summary with their count and the first few paths. The dropped
+            paths are kept in :attr:`skipped_images`.
+        metainfo (dict, optional): extra meta information.
+        **kwargs: ``indices``, ``test_mode``, ``lazy_init``,
+            ``serialize_data``, ``max_refetch`` of mmpretrain's
+            ``BaseDataset``.
+
+    Raises:
+        FileNotFoundError: data root, a class folder, the split file or an
+            image named in it is missing; a class folder is empty.
+        ValueError: a split-file line is malformed or its label is out of
+            range; ``on_corrupt`` is not ``'error'`` or ``'skip'``.
+    """
+
+    METAINFO: dict = dict()
+
+    def __init__(self,
+                 data_root: str,
+                 split_file: Optional[str] = None,
+                 pipeline: Sequence = (),
+                 classes: Union[str, Sequence[str], None] = None,
+                 on_corrupt: str = 'error',
+                 metainfo: Optional[dict] = None,
+                 **kwargs) -> None:
+        if on_corrupt not in ('error', 'skip'):
+            raise ValueError(f"{type(self).__name__}: on_corrupt must be "
+                             f"'error' or 'skip', got {on_corrupt!r}")
+        for key in ('ann_file', 'data_prefix'):
+            if key in kwargs:
+                raise TypeError(
+                    f'{type(self).__name__} takes no {key!r}; use data_root '
+                    'and split_file.')
+        self.on_corrupt = on_corrupt
+        self.split_file = (resolve_path(split_file)
+                           if split_file is not None else None)
+        self.skipped_images: List[Tuple[str, str]] = []
+        data_root = resolve_path(data_root)
+
+        if (classes is None and 'classes' not in (metainfo or {})
+                and 'classes' not in self.METAINFO):
+            # Generic use: the sorted sub-folders are the classes.
+            check_data_root(data_root, type(self).__name__)
+            classes = sorted(e.name for e in os.scandir(data_root)
+                             if e.is_dir() and not e.name.startswith('.'))
+            if not classes:
+                raise FileNotFoundError(
+                    f'{type(self).__name__}: data root {data_root} has no '
+                    'class folders.')
+
+        # Build the pipeline from rszoo's registry (mmpretrain's BaseDataset
+        # would use mmpretrain's, which cannot see rszoo's LoadRSImage).
+        transforms = [
+            TRANSFORMS.build(t) if isinstance(t, dict) else t
+            for t in pipeline
+        ]
+        super().__init__(
+            ann_file=self.split_file or '',
+            metainfo=metainfo,
+            data_root=data_root,
+            pipeline=transforms,
+            classes=classes,
+            **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """Scan the class folders or read the split file, check every path.
+
+        Returns:
+            list[dict]: ``dict(img_path=..., gt_label=...)`` per image.
+        """
+        name = type(self).__name__
+        classes = self.CLASSES
+        if not classes:
+            raise ValueError(f'{name}: no classes given.')
+        check_data_root(self.data_root, name)
+        if self.split_file is None:
+            samples = scan_class_folders(self.data_root, classes, name)
+            self._warn_unknown_folders(classes)
+        else:
+            samples = read_split_file(self.split_file, self.data_root, classes,
+                                      name)
+        data_list = [
+            dict(img_path=osp.join(self.data_root, rel_path), gt_label=label)
+            for rel_path, label in samples
+        ]
+        if self.on_corrupt == 'skip':
+            data_list = self._drop_corrupt(data_list)
+        return data_list
+
+    def _warn_unknown_folders(self, classes: Sequence[str]) -> None:
+        known = set(classes)
+        unknown = sorted(e.name for e in os.scandir(self.data_root)
+                         if e.is_dir() and not e.name.startswith('.')
+                         and e.name not in known)
+        if unknown:
+            print_log(
+                f'{type(self).__name__}: ignoring {len(unknown)} folder(s) of '
+                f'{self.data_root} that are not classes: {unknown[:10]}',
+                logger='current', level=logging.WARNING)
+
+    def _drop_corrupt(self, data_list: List[dict]) -> List[dict]:
+        """Decode every image; keep the readable ones (``on_corrupt='skip'``)."""
+        kept, skipped = [], []
+        for info in data_list:
+            try:
+                decode_image(info['img_path'])
+            except CorruptImageError as err:
+                skipped.append((info['img_path'], str(err)))
+                continue
+            kept.append(info)
+        self.skipped_images = skipped
+        where = self.split_file or self.data_root
+        if skipped:
+            listed = '\n  '.join(p for p, _ in skipped[:_MAX_LISTED])
+            more = (f'\n  ... and {len(skipped) - _MAX_LISTED} more'
+                    if len(skipped) > _MAX_LISTED else '')
+            print_log(
+                f'{type(self).__name__} ({where}): skipped {len(skipped)} '
+                f'unreadable image(s) of {len(data_list)} '
+                f"(on_corrupt='skip'):\n  {listed}{more}",
+                logger='current', level=logging.WARNING)
+        else:
+            print_log(
+                f'{type(self).__name__} ({where}): all {len(data_list)} images '
+                "decode (on_corrupt='skip').",
+                logger='current', level=logging.INFO)
+        return kept
+
+    def class_counts(self) -> Dict[str, int]:
+        """Number of samples per class name, in class order."""
+        labels = self.get_gt_labels()
+        counts = np.bincount(labels, minlength=len(self.CLASSES))
+        return {name: int(n) for name, n in zip(self.CLASSES, counts)}
+
+    def plot(self,
+             index: int,
+             prediction: Optional[int] = None,
+             show_title: bool = True,
+             figsize: Tuple[float, float] = (4, 4)):
+        """Draw sample ``index`` with its class name (like torchgeo's
+        ``plot``).
+
+        Args:
+            index (int): sample index.
+            prediction (int, optional): a predicted label to show too.
+            show_title (bool): write the class name(s) above the image.
+            figsize (tuple): figure size in inches.
+
+        Returns:
+            matplotlib.figure.Figure: the figure, drawn on an Agg canvas (no
+            GUI, no pyplot state).
+        """
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        info = self.get_data_info(index)
+        image = decode_image(info['img_path'])
+        if image.mode not in ('RGB', 'L'):
+            image = image.convert('RGB')
+        figure = Figure(figsize=figsize)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot(1, 1, 1)
+        axes.imshow(np.asarray(image),
+                    cmap='gray' if image.mode == 'L' else None)
+        axes.axis('off')
+        if show_title:
+            title = f'Label: {self.CLASSES[info["gt_label"]]}'
+            if prediction is not None:
+                title += f'\nPrediction: {self.CLASSES[int(prediction)]}'
+            axes.set_title(title)
+        figure.tight_layout()
+        return figure
+
+    def extra_repr(self) -> List[str]:
+        """Lines for ``repr``: data root, split file, corrupt-file policy."""
+        body = [f'Data root: \t{self.data_root}',
+                f'Split file: \t{self.split_file}',
+                f'On corrupt: \t{self.on_corrupt}']
+        if self.skipped_images:
+            body.append(f'Skipped images: \t{len(self.skipped_images)}')
+        return body

@@ -1,0 +1,2 @@
+"""rszoo's evaluation: metrics registered in ``rszoo.registry.METRICS``."""
+from . import metrics  # noqa: F401

@@ -1,0 +1,1 @@
+"""rszoo metrics, registered in ``rszoo.registry.METRICS``."""

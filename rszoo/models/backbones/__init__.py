@@ -1,0 +1,4 @@
+"""Backbones: feature extractors returning a tuple of NCHW feature maps."""
+from .efficientnet_lite import EfficientNetLite
+
+__all__ = ['EfficientNetLite']

@@ -1,0 +1,1 @@
+"""Classifiers: rszoo's own classifiers (none yet; mmpretrain's are found through the registry)."""

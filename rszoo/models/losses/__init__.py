@@ -1,0 +1,1 @@
+"""Losses: rszoo's own losses (none yet; mmpretrain's are found through the registry)."""

@@ -1,0 +1,1 @@
+"""Necks: rszoo's own necks (none yet; mmpretrain's are found through the registry)."""

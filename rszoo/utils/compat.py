@@ -1,0 +1,143 @@
+"""Fixes for the known breakages of rszoo's pinned stack, one function each.
+
+The stack (torch 2.14, mmengine 0.10.7, mmpretrain 1.2.0, numpy 2.4, setuptools<82)
+breaks in a few places; each was measured on this kind of machine
+(``shared/measurements/stack-notes.md``). Every fix lives here, is applied by
+:func:`apply_stack_fixes` (called from ``rszoo.utils.register_all_modules``), and
+has its own test in ``tests/test_compat.py``.
+
+=====  ===========================================  ==========================================
+ id    breakage                                     fix here
+=====  ===========================================  ==========================================
+ B1    torch>=2.6 ``weights_only=True`` refuses      :func:`allow_mmengine_checkpoint_globals`
+       mmengine's resume checkpoints (HistoryBuffer,  allow-lists exactly the globals mmengine
+       numpy scalars in ``message_hub``)             writes; downloads stay ``weights_only=True``
+ B2    setuptools>=82 has no ``pkg_resources``       ``setuptools<82`` pinned in ``setup.py``;
+       (``mmpretrain::`` bases, ``mmengine.hub``)    rszoo's configs never use ``mmpretrain::``
+                                                     bases (checked by the test)
+ B3    ``import os`` in a config fails on py3.11     configs use ``'{{$VAR:default}}'``
+                                                     (checked by the test)
+ B4    numpy>=2.4 removed ``np.in1d``                rszoo's metrics use ``np.isin``; mmpretrain's
+                                                     retrieval metrics are not used
+ B6    CPU DDP: mmengine's pytorch launcher calls    :func:`init_cpu_distributed` starts gloo
+       ``torch.cuda.set_device``                     first and makes DDP ``device_ids=None``
+ B7    model-index only under ``<pkg>/.mim``         :func:`rszoo.apis.model_zoo.find_model_index`
+       (absent in editable installs)                 (env var, package, repo root)
+ B8    a child registry misses ``ResNet`` until      :func:`import_mmpretrain_modules`
+       ``mmpretrain.models`` is imported
+=====  ===========================================  ==========================================
+"""
+import os
+
+import torch
+import torch.distributed as torch_dist
+
+
+def allow_mmengine_checkpoint_globals() -> list:
+    """B1: allow-list the globals mmengine puts into its own checkpoints.
+
+    mmengine saves ``message_hub`` (with :class:`HistoryBuffer` and numpy arrays
+    and scalars) in every resume checkpoint; torch>=2.6 loads with
+    ``weights_only=True`` and refuses them. Only these named classes and numpy
+    reconstruction functions are allowed, never arbitrary code
+    (no ``weights_only=False``).
+
+    Returns:
+        list: the globals that were added.
+    """
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+
+    allowed = [HistoryBuffer, np.ndarray, np.dtype]
+    multiarray = getattr(np, '_core', np.core).multiarray
+    allowed += [multiarray._reconstruct, multiarray.scalar]
+    # numpy >= 1.25 pickles dtypes as instances of ``numpy.dtypes.*DType``.
+    allowed += [
+        getattr(np.dtypes, name) for name in dir(np.dtypes)
+        if name.endswith('DType')
+    ]
+    torch.serialization.add_safe_globals(allowed)
+    _pickle_history_buffers_without_default_methods()
+    return allowed
+
+
+_DEFAULT_STATISTICS = ('min', 'max', 'current', 'mean')
+
+
+def _pickle_history_buffers_without_default_methods() -> None:
+    """B1, writing side: keep ``getattr`` out of rszoo's checkpoints.
+
+    ``HistoryBuffer.__getstate__`` pickles its statistics methods, and a
+    method pickles as ``getattr(HistoryBuffer, 'min')``; allow-listing the
+    builtin ``getattr`` would let a crafted file reach any attribute of any
+    allowed class. ``HistoryBuffer.__init__`` registers the four default
+    methods again in every process, so they need not be in the file; only
+    methods a user registered are kept (and those still need ``getattr``).
+    """
+    from mmengine.logging import HistoryBuffer
+    if getattr(HistoryBuffer.__getstate__, '_rszoo_patched', False):
+        return
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k != 'statistics_methods'}
+        custom = {k: v for k, v in self._statistics_methods.items()
+                  if k not in _DEFAULT_STATISTICS}
+        if custom:
+            state['statistics_methods'] = custom
+        return state
+
+    __getstate__._rszoo_patched = True
+    HistoryBuffer.__getstate__ = __getstate__
+
+
+def import_mmpretrain_modules() -> None:
+    """B8: import mmpretrain's modules so its registries are filled.
+
+    A child registry of mmpretrain's ``MODELS`` only falls back to the parent's
+    entries that exist, and those are registered at import time.
+    """
+    import mmpretrain.datasets  # noqa: F401
+    import mmpretrain.engine  # noqa: F401
+    import mmpretrain.evaluation  # noqa: F401
+    import mmpretrain.models  # noqa: F401
+    import mmpretrain.structures  # noqa: F401
+    import mmpretrain.visualization  # noqa: F401
+
+
+def init_cpu_distributed(cfg, launcher: str) -> bool:
+    """B6: start a gloo process group for a CPU-only distributed run.
+
+    mmengine's ``pytorch`` launcher calls ``torch.cuda.set_device`` and fails
+    without a GPU. When no GPU is present this starts the process group with
+    gloo from torchrun's environment (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``,
+    ``MASTER_PORT``) before the Runner is built, so the Runner's own
+    ``init_dist`` is skipped, and sets DDP's ``device_ids=None`` (CPU modules).
+
+    Args:
+        cfg (mmengine.Config): the run's config; ``model_wrapper_cfg`` is set.
+        launcher (str): the ``--launcher`` value.
+
+    Returns:
+        bool: whether this function started the process group.
+    """
+    if launcher != 'pytorch' or torch.cuda.is_available():
+        return False
+    missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')
+               if k not in os.environ]
+    if missing:
+        raise RuntimeError(
+            f'--launcher pytorch needs the torchrun environment variables '
+            f'{missing}; start the run with tools/dist_train.sh or torchrun.')
+    if not torch_dist.is_initialized():
+        torch_dist.init_process_group(backend='gloo')
+    wrapper = dict(cfg.get('model_wrapper_cfg') or {})
+    wrapper.setdefault('type', 'MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+    return True
+
+
+def apply_stack_fixes() -> None:
+    """Apply every process-wide fix above (idempotent)."""
+    allow_mmengine_checkpoint_globals()
+    import_mmpretrain_modules()

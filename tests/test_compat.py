@@ -1,0 +1,118 @@
+"""One test per stack fix in rszoo.utils.compat (B1-B8, stack-notes.md)."""
+import io
+import pickletools
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.logging import MessageHub
+
+from rszoo.utils import init_cpu_distributed, register_all_modules
+
+register_all_modules()
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _checkpoint_bytes():
+    hub = MessageHub.get_instance('rszoo-compat-test')
+    for i in range(5):
+        hub.update_scalar('train/loss', float(np.float64(1.0 / (i + 1))))
+    hub.update_info('iter', np.int64(7))
+    ckpt = dict(
+        meta=dict(epoch=1, seed=np.int64(0)),
+        state_dict={'w': torch.randn(3, 3)},
+        message_hub=hub.state_dict(),
+        rng_state=dict(numpy=np.random.get_state(), torch=torch.get_rng_state()))
+    buf = io.BytesIO()
+    torch.save(ckpt, buf)
+    return buf.getvalue()
+
+
+def test_b1_resume_checkpoint_loads_with_weights_only():
+    data = _checkpoint_bytes()
+    loaded = torch.load(io.BytesIO(data), weights_only=True)
+    hist = loaded['message_hub']['log_scalars']['train/loss']
+    assert hist.current() == pytest.approx(0.2)
+    assert hist.mean() == pytest.approx(np.mean([1, 1 / 2, 1 / 3, 1 / 4, 1 / 5]))
+
+
+def test_b1_checkpoint_has_no_getattr_global():
+    """The fix keeps ``builtins.getattr`` (an escape hatch) out of the allow-list."""
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(_checkpoint_bytes())) as zf:
+        pkl = zf.read([n for n in zf.namelist() if n.endswith('data.pkl')][0])
+    globals_used = [str(arg) for op, arg, _ in pickletools.genops(pkl) if op.name == 'GLOBAL']
+    assert not any('getattr' in g for g in globals_used), globals_used
+    assert getattr not in torch.serialization.get_safe_globals()
+
+
+def test_b1_unknown_globals_still_refused():
+    class Evil:
+        def __reduce__(self):
+            return (print, ('pwned', ))
+
+    buf = io.BytesIO()
+    torch.save({'x': Evil()}, buf)
+    buf.seek(0)
+    with pytest.raises(Exception, match='Unsupported global'):
+        torch.load(buf, weights_only=True)
+
+
+def test_b2_setuptools_pinned_and_no_mmpretrain_bases():
+    req = (REPO / 'requirements.txt').read_text()
+    assert re.search(r'^setuptools<82', req, re.M)
+    for cfg in (REPO / 'configs').rglob('*.py'):
+        assert 'mmpretrain::' not in cfg.read_text(), cfg
+
+
+def test_b3_configs_have_no_imports_and_env_substitution_works(monkeypatch):
+    for cfg in (REPO / 'configs').rglob('*.py'):
+        text = cfg.read_text()
+        assert not re.search(r'^\s*(import|from)\s', text, re.M), f'{cfg} imports a module'
+    path = REPO / 'configs/_base_/datasets/aid150_bs32_128px.py'
+    monkeypatch.setenv('RSZOO_DATA_ROOT', '/elsewhere/data')
+    assert Config.fromfile(path).data_root == '/elsewhere/data/aid-150px'
+    monkeypatch.delenv('RSZOO_DATA_ROOT')
+    assert Config.fromfile(path).data_root == '../shared/data/aid-150px'
+
+
+def test_b4_no_np_in1d_in_rszoo():
+    for src in (REPO / 'rszoo').rglob('*.py'):
+        assert 'np.in1d' not in src.read_text(), src
+
+
+def test_b6_cpu_distributed_sets_gloo_and_cpu_ddp(monkeypatch):
+    if torch.cuda.is_available():
+        pytest.skip('B6 concerns CPU-only machines')
+    code = (
+        'import os, torch.distributed as d\n'
+        'from mmengine.config import Config\n'
+        'from rszoo.utils import init_cpu_distributed\n'
+        'cfg = Config(dict())\n'
+        'os.environ.update(RANK="0", WORLD_SIZE="1", MASTER_ADDR="127.0.0.1", '
+        'MASTER_PORT="29531", LOCAL_RANK="0")\n'
+        'assert init_cpu_distributed(cfg, "pytorch")\n'
+        'print(d.get_backend(), cfg.model_wrapper_cfg)\n')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'gloo' in out.stdout and "'device_ids': None" in out.stdout
+    assert init_cpu_distributed(Config(dict()), 'none') is False
+
+
+def test_b6_missing_torchrun_env_is_a_clear_error(monkeypatch):
+    if torch.cuda.is_available():
+        pytest.skip('B6 concerns CPU-only machines')
+    for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT'):
+        monkeypatch.delenv(k, raising=False)
+    with pytest.raises(RuntimeError, match='torchrun'):
+        init_cpu_distributed(Config(dict()), 'pytorch')
+
+
+def test_b7_model_index_found_in_repo_checkout():
+    from rszoo.apis.model_zoo import find_model_index
+    assert Path(find_model_index()).resolve() == (REPO / 'model-index.yml').resolve()
