@@ -1,4 +1,5 @@
 """rszoo: an OpenMMLab-style model zoo for remote-sensing image understanding."""
+import os
 import os.path as osp
 
 from setuptools import find_packages, setup
@@ -14,6 +15,31 @@ def read_requirements(name='requirements.txt'):
         ]
 
 
+def add_mim_extension():
+    """Copy configs, tools and model-index.yml into ``rszoo/.mim`` for wheels.
+
+    mmpretrain's convention: an installed package carries its configs and
+    model-index so ``rszoo.get_model(name)`` works outside a checkout. An
+    editable install (``pip install -e .``) reads them from the repo instead
+    (stack breakage B7), so nothing is copied then.
+    """
+    import shutil
+    import sys
+    if not any(cmd in sys.argv for cmd in ('sdist', 'bdist_wheel', 'build', 'install')):
+        return
+    mim = osp.join(HERE, 'rszoo', '.mim')
+    if osp.isdir(mim):
+        shutil.rmtree(mim)
+    os.makedirs(mim)
+    for name in ('configs', 'tools', 'splits', 'model-index.yml'):
+        src = osp.join(HERE, name)
+        dst = osp.join(mim, name)
+        if osp.isdir(src):
+            shutil.copytree(src, dst)
+        elif osp.isfile(src):
+            shutil.copyfile(src, dst)
+
+
 def read_version():
     scope = {}
     with open(osp.join(HERE, 'rszoo', 'version.py'), encoding='utf-8') as f:
@@ -21,6 +47,7 @@ def read_version():
     return scope['__version__']
 
 
+add_mim_extension()
 setup(
     name='rszoo',
     version=read_version(),
@@ -29,6 +56,7 @@ setup(
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     include_package_data=True,
+    package_data={'rszoo': ['.mim/**/*']},
     python_requires='>=3.10',
     install_requires=read_requirements(),
     extras_require={

@@ -1,5 +1,11 @@
 """rszoo: an OpenMMLab-style model zoo for remote-sensing image understanding."""
-from .version import __version__
+import warnings
+
+# B5 (stack-notes.md): mmcv-lite has no compiled ops and says so on every import of
+# mmcv.cnn; rszoo uses torchvision.ops instead, so the warning carries no news.
+warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+from .version import __version__  # noqa: E402
 
 
 def list_models(pattern=None):

@@ -19,3 +19,8 @@ __all__ = [
     'get_model_info', 'list_models', 'load_model_index',
     'load_state_dict_strict', 'read_checkpoint', 'sha256_file'
 ]
+
+# Inference (tools/infer.py): config + checkpoint or model-index name -> top-k classes.
+from .inference import ImageClassificationInferencer, inference_model  # noqa: E402
+
+__all__ += ['ImageClassificationInferencer', 'inference_model']

@@ -19,6 +19,5 @@ __all__ = [
     'WHU_RS19', 'PatternNet', 'EuroSAT_RGB', 'LoadRSImage', 'IMG_EXTENSIONS',
     'list_image_files', 'read_split_file', 'resolve_path',
     'scan_class_folders', 'PROTOCOLS', 'make_splits', 'make_stratified_split',
-    'split_prefix',
-    'write_split_files'
+    'split_prefix', 'write_split_files'
 ]

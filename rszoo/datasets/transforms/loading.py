@@ -76,6 +76,8 @@ def decode_image(path: str) -> Image.Image:
             return image
     except FileNotFoundError:
         raise FileNotFoundError(f'Image file not found: {path}') from None
+    except (PermissionError, IsADirectoryError):
+        raise  # not a decoding problem; the message names the path
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             EOFError) as err:
         # Pillow reports truncation as OSError('image file is truncated ...'),
@@ -95,19 +97,15 @@ class LoadRSImage(BaseTransform):
     convention (``mmcv.imread``), so that mmpretrain's transforms and a
     ``data_preprocessor`` with ``to_rgb=True`` apply unchanged.
 
-    Output layout (``H x W x C``, ``C`` = bands):
+    Output (``H x W x C``, ``C`` = bands):
 
-    ========================  ===============================================
-    file                      ``results['img']``
-    ========================  ===============================================
-    RGB (jpg/png/tif/bmp)     ``uint8 H x W x 3``, B, G, R
-    RGBA, ``expected_bands``  ``uint8 H x W x 4``, B, G, R, A
-    =4
-    RGBA, ``drop_alpha``      ``uint8 H x W x 3``, B, G, R
-    palette / CMYK            converted to RGB(A) first, then as above
-    grayscale,                ``uint8 H x W x 1`` (16-bit / float single-band
-    ``expected_bands=1``      files keep their dtype)
-    ========================  ===============================================
+    - RGB file (jpg / png / tif / bmp): ``uint8``, 3 channels B, G, R.
+    - RGBA file: with ``expected_bands=4``, 4 channels B, G, R, A; with
+      ``drop_alpha=True``, 3 channels B, G, R; otherwise an error.
+    - palette / CMYK / YCbCr file: converted to RGB (RGBA for a palette with
+      transparency) first, then as above.
+    - grayscale file, with ``expected_bands=1``: 1 channel (``uint8``;
+      16-bit and float single-band files keep their dtype).
 
     Required keys: ``img_path``.
 
