@@ -65,7 +65,6 @@ import argparse
 import copy
 import datetime
 import json
-import math
 import os
 import os.path as osp
 import platform
@@ -465,7 +464,6 @@ def main(argv=None):
               f'{runner["iters_per_epoch"]} iterations starts with a '
               f'{1000 * runner["epoch_start_wait_s"]:.0f} ms wait for its first batch)',
               flush=True)
-        cached = None
         if not args.no_cached_run:
             cached = measure_runner(cfg, args, cached=True)
             print(f"(c') Runner training on cached samples (no image loading): "
@@ -498,9 +496,10 @@ def main(argv=None):
         torch=torch.__version__, cpu=cpu_name(), cpu_count=os.cpu_count(),
         omp_num_threads=os.environ.get('OMP_NUM_THREADS'),
         omp_wait_policy=os.environ.get('OMP_WAIT_POLICY'),
+        gomp_spincount=os.environ.get('GOMP_SPINCOUNT'),
         loadavg_before=round(load_before, 2), loadavg_after=round(os.getloadavg()[0], 2),
         time=datetime.datetime.now().isoformat(timespec='seconds'))
-    if runner and not math.isclose(runner['threads_in_run'], threads):
+    if runner and runner['threads_in_run'] != threads:
         print(f'note: the Runner changed torch threads from {threads} to '
               f'{runner["threads_in_run"]}', flush=True)
     print(markdown(row))
@@ -508,7 +507,9 @@ def main(argv=None):
         verdict = 'within' if row['ratio'] >= TARGET_RATIO else 'OVER'
         print(f'(d) runner/bare = {row["ratio"]:.3f}: framework cost '
               f'{100 * (1 - row["ratio"]):.1f}%, {verdict} the {100 * (1 - TARGET_RATIO):.0f}% '
-              'target')
+              'target' + ('' if cached is None else
+                          f'; on cached samples (no image loading) '
+                          f'{100 * (1 - row["runner_cached_ratio"]):.1f}%'))
     line = json.dumps(row)
     print(line)
     if args.out:

@@ -5,8 +5,10 @@ channels_last (EfficientNet-Lite0 inference @128 px, batch 32: 245 img/s NCHW
 vs 445 img/s NHWC; ``shared/measurements/stack-notes.md``). A convolution
 whose weight is channels_last returns channels_last activations, so converting
 the model once is enough; the data preprocessor's NCHW batch is converted by
-the first convolution. The hook runs in ``before_run``, after pretrained
-weights and resumed states are loaded, for training, validation and testing.
+the first convolution. The hook runs in ``before_run``, which mmengine calls
+before it initialises weights and loads or resumes a checkpoint; those copy
+values into the existing parameters (``Tensor.copy_`` keeps their strides), so
+the model stays channels_last, for training, validation and testing alike.
 Tensors of other ranks (linear layers, norms, ViT tokens) are untouched.
 
 Under DDP the model is wrapped before any hook runs, so DDP's gradient buckets
