@@ -7,3 +7,4 @@ __all__ = [
     'convert_efficientnet_lite_keys', 'PACKAGED_WEIGHTS', 'PackagedWeights',
     'find_packaged_weights', 'load_from_pkgweights'
 ]
+from .background_mask_shuffle import BackgroundMaskShuffle  # noqa: F401,E402
