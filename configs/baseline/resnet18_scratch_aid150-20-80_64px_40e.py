@@ -9,7 +9,7 @@ _base_ = [
 img_size = 64
 train_pipeline = [
     dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size)),
+    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomFlip', prob=0.5, direction='vertical'),
     dict(type='RandomRot90', prob=0.5),
@@ -17,7 +17,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size)),
+    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

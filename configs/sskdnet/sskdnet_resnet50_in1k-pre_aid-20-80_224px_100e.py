@@ -25,8 +25,9 @@ model = dict(
         style='pytorch',
         init_cfg=dict(
             type='Pretrained',
-            checkpoint='https://download.openmmlab.com/mmclassification/v0/resnet/'
-            'resnet50_8xb32_in1k_20210831-ea4938fc.pth',
+            # a local file (nothing is downloaded at run time): mmpretrain's
+            # resnet50_8xb32_in1k_20210831-ea4938fc.pth, placed by the user
+            checkpoint='{{$RSZOO_RESNET50_IN1K:checkpoints/resnet50_8xb32_in1k_20210831-ea4938fc.pth}}',
             prefix='backbone')),
     neck=dict(
         type='DynamicFeatureFusion',

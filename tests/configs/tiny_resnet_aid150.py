@@ -12,14 +12,14 @@ model = dict(
 img_size = 32
 train_pipeline = [
     dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size)),
+    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomRot90', prob=0.5),
     dict(type='PackInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size)),
+    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(

@@ -1,5 +1,5 @@
 # AID-150px (shared/data/aid-150px: all 10,000 AID images downscaled to 150 px),
-# resized to 128 px, batch 32. Split files come from
+# resized to 128 px (Pillow's antialiased bilinear, as torchvision's Resize), batch 32. Split files come from
 # tools/dataset_converters/make_splits.py (seeded, per-class stratified).
 # The data root is `$RSZOO_DATA_ROOT/aid-150px` (default ../shared/data), or
 # `--cfg-options data_root=...` together with the dataloaders' data_root.
@@ -10,7 +10,7 @@ img_size = 128
 
 train_pipeline = [
     dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size)),
+    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomFlip', prob=0.5, direction='vertical'),
     dict(type='RandomRot90', prob=0.5),
@@ -18,7 +18,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size)),
+    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
     dict(type='PackInputs'),
 ]
 

@@ -1,11 +1,11 @@
 # SGD + cosine annealing, 20 epochs; the AID-150px fine-tuning recipe of
 # shared/measurements/aid150-baselines.md (batch 32, lr 0.02).
 optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4, nesterov=True))
+    optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4))
 
+# cosine over all 20 epochs, updated every iteration, no warm-up
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, T_max=19, eta_min=0.0, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=0, T_max=20, eta_min=0.0, convert_to_iter_based=True),
 ]
 
 train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=1)

@@ -1,2 +1,2 @@
-"""Losses: rszoo's own losses (none yet; mmpretrain's are found through the registry)."""
+"""Losses: rszoo's own losses (mmpretrain's are found through the registry)."""
 from .kd_loss import KDLoss  # noqa: F401
