@@ -10,6 +10,7 @@ import os.path as osp
 import time
 
 import numpy as np
+import torch
 import pytest
 from PIL import Image, ImageFile
 
@@ -437,3 +438,25 @@ def test_load_rs_image_missing_and_float(tmp_path):
 def test_load_rs_image_registered():
     transform = TRANSFORMS.build(dict(type='LoadRSImage', drop_alpha=True))
     assert isinstance(transform, LoadRSImage) and transform.drop_alpha
+
+
+def test_preload_gives_identical_samples_and_needs_a_loader(aid_root):
+    """``preload=True`` decodes once at build time; samples are bit-identical."""
+    from rszoo.registry import DATASETS
+    kw = dict(type='AID', data_root=str(aid_root),
+              split_file='tests/data/splits/aid_tiny_test.txt',
+              pipeline=[dict(type='LoadRSImage'),
+                        dict(type='Resize', scale=(32, 32), backend='pillow',
+                             interpolation='bilinear'),
+                        dict(type='PackInputs')])
+    lazy, pre = DATASETS.build(kw), DATASETS.build(dict(kw, preload=True))
+    assert len(lazy) == len(pre) == 60
+    for i in (0, 17, 59):
+        assert torch.equal(lazy[i]['inputs'], pre[i]['inputs'])
+        assert lazy[i]['data_samples'].gt_label == pre[i]['data_samples'].gt_label
+    # the cached array is copied, never handed out for in-place edits
+    first = pre.get_data_info(0)['img']
+    sample = pre.pipeline.transforms[0](pre.get_data_info(0))
+    assert sample['img'] is not first and np.array_equal(sample['img'], first)
+    with pytest.raises(ValueError, match='preload=True needs a LoadRSImage'):
+        DATASETS.build(dict(kw, preload=True, pipeline=[dict(type='PackInputs')]))

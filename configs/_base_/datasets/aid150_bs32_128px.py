@@ -31,6 +31,7 @@ train_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         split_file=f'splits/aid/{split}_train.txt',
+        preload=True,  # decode once; workers only augment (benchmarks/results.md)
         pipeline=train_pipeline),
 )
 val_dataloader = dict(
@@ -42,6 +43,7 @@ val_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         split_file=f'splits/aid/{split}_test.txt',
+        preload=True,
         pipeline=test_pipeline),
 )
 # Overall accuracy (OA) = top-1 accuracy over all test images.

@@ -146,7 +146,8 @@ class LoadRSImage(BaseTransform):
     - grayscale file, with ``expected_bands=1``: 1 channel (``uint8``;
       16-bit and float single-band files keep their dtype).
 
-    Required keys: ``img_path``.
+    Required keys: ``img_path`` (or ``img``, an array the dataset decoded
+    up front with ``preload=True``, which is copied instead).
 
     Added keys: ``img`` (``np.ndarray``), ``img_shape`` (``(H, W)``),
     ``ori_shape`` (``(H, W)``).
@@ -228,6 +229,14 @@ class LoadRSImage(BaseTransform):
         Returns:
             dict: ``results`` with ``img``, ``img_shape`` and ``ori_shape``.
         """
+        if results.get('img') is not None:
+            # decoded when the dataset was built (``preload=True``): copy, as
+            # later transforms may write into the array
+            img = results['img'].copy()
+            results['img'] = img
+            results['img_shape'] = img.shape[:2]
+            results['ori_shape'] = img.shape[:2]
+            return results
         path = os.fspath(results['img_path'])
         img = None
         if (osp.splitext(path)[1].lower() in _JPEG_EXTENSIONS
