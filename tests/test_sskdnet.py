@@ -32,12 +32,12 @@ CONFIG_DIR = osp.join(REPO, 'configs', 'sskdnet')
 AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
     'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py':
     'efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py',
-    'sskdnet_efficientnet-lite0_in1k-pre_aid150-50-50_128px_10e.py':
-    'efficientnet-lite0_in1k-pre_aid150-50-50_128px_10e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-50-50_128px_8e.py':
+    'efficientnet-lite0_in1k-pre_aid150-50-50_128px_8e.py',
     'sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py':
     'resnet18_scratch_aid150-20-80_64px_40e.py',
-    'sskdnet_resnet18_scratch_aid150-50-50_64px_40e.py':
-    'resnet18_scratch_aid150-50-50_64px_40e.py',
+    'sskdnet_resnet18_scratch_aid150-50-50_64px_16e.py':
+    'resnet18_scratch_aid150-50-50_64px_16e.py',
 }
 
 

@@ -1,6 +1,0 @@
-# SSKDNet with ResNet-18 from scratch on AID-150px 50% train / 50% test (seed 0), 64 px;
-# compare with configs/baseline/resnet18_scratch_aid150-50-50_64px_40e.py.
-_base_ = ['./sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py']
-train_dataloader = dict(dataset=dict(split_file='splits/aid/50-50_seed0_train.txt'))
-val_dataloader = dict(dataset=dict(split_file='splits/aid/50-50_seed0_test.txt'))
-test_dataloader = val_dataloader
