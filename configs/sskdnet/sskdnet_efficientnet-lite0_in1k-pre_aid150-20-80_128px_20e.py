@@ -1,6 +1,6 @@
 # SSKDNet (Zhao et al., Remote Sensing 14(19):4813, 2022) with the ImageNet EfficientNet-Lite0
 # on AID-150px 20% train / 80% test (seed 0). The data, input size (128 px), batch (32),
-# augmentation, optimiser (SGD lr 0.02, Nesterov), 20-epoch cosine schedule and runtime are
+# augmentation, optimiser (SGD lr 0.02), 20-epoch cosine schedule and runtime are
 # inherited unchanged from the baseline it is compared with,
 # configs/baseline/efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py; only the model differs.
 # The choices where the paper is vague are listed in configs/sskdnet/README.md.
