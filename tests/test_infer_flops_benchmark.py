@@ -263,8 +263,8 @@ def test_benchmark_writes_a_json_line(tmp_path, aid_root):
     assert row['channels_last'] is True and row['runner_weights_channels_last'] is True
     assert row['allocator'].startswith('glibc tuned')  # the tool re-executed itself
     assert row['threads'] == 1 and row['num_workers'] == 0
-    for key in ('infer_img_s', 'bare_train_img_s', 'runner_train_img_s', 'ratio',
-                'runner_step_img_s', 'runner_cached_img_s', 'runner_cached_ratio'):
+    for key in ('infer_img_s', 'bare_train_img_s', 'algorithm_train_img_s',
+                'runner_train_img_s', 'ratio', 'runner_step_img_s', 'runner_cached_img_s', 'runner_cached_ratio'):
         assert row[key] > 0, key
     assert len(row['bare_train_img_s_runs']) == 2
     assert 0 <= row['runner_data_wait_share'] < 1

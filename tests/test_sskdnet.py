@@ -32,6 +32,8 @@ CONFIG_DIR = osp.join(REPO, 'configs', 'sskdnet')
 AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
     'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py':
     'efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py':
+    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py',
     'sskdnet_efficientnet-lite0_in1k-pre_aid150-50-50_128px_8e.py':
     'efficientnet-lite0_in1k-pre_aid150-50-50_128px_8e.py',
     'sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py':
@@ -220,7 +222,7 @@ def test_dynamic_fusion_selects_inputs_and_checks_channels():
 def test_restoration_head_shapes_losses_and_stop_gradient(restore_loss):
     head = FeatureRestorationHead(in_channels=32, target_channels=8, num_classes=5,
                                   hidden_channels=16, restore_loss=restore_loss,
-                                  loss_restore_weight=2.0)
+                                  loss_restore_weight=2.0, target_norm='none')
     feats = stage_maps(n=2, requires_grad=True)
     target = torch.randn(2, 8, 16, 16, requires_grad=True)
     restored, logits = head(feats, target.shape[-2:])
@@ -239,6 +241,25 @@ def test_restoration_head_shapes_losses_and_stop_gradient(restore_loss):
         assert param.grad is not None, name
     with pytest.raises(ValueError, match='differ; check target_channels'):
         head.restoration_loss(restored, torch.zeros(2, 4, 16, 16))
+
+
+def test_restoration_target_is_standardised_per_image_and_channel():
+    head = FeatureRestorationHead(in_channels=32, target_channels=2, num_classes=3,
+                                  hidden_channels=8)  # target_norm='instance'
+    # a map of scale 13 (EfficientNet-Lite0's stride-4 stage): standardised, the
+    # loss of a zero prediction is 1 per element, not the map's mean square
+    target = 13. * torch.randn(2, 2, 8, 8) + 5.
+    zero = torch.zeros_like(target)
+    assert torch.allclose(head.restoration_loss(zero, target), torch.tensor(1.), atol=1e-4)
+    # hand-computed on one 2x2 map [[0, 2], [4, 6]]: mean 3, var 5
+    t = torch.tensor([[[[0., 2.], [4., 6.]]]])
+    expected = ((torch.tensor([[[[0., 2.], [4., 6.]]]]) - 3.) / math.sqrt(5 + 1e-6)).pow(2).mean()
+    single = FeatureRestorationHead(in_channels=32, target_channels=1, num_classes=3,
+                                    hidden_channels=8)
+    assert torch.allclose(single.restoration_loss(torch.zeros_like(t), t), expected)
+    with pytest.raises(ValueError, match='target_norm'):
+        FeatureRestorationHead(in_channels=32, target_channels=2, num_classes=3,
+                               target_norm='batch')
 
 
 # --------------------------------------------------------------------------
@@ -307,6 +328,31 @@ def test_loss_returns_the_four_weighted_terms_with_gradients():
         kd_loss=dict(type='KDLoss', temperature=4.0, loss_weight=0.0)))
     zero_kd.train()
     assert zero_kd.loss(data['inputs'], data['data_samples'])['loss_kd'].item() == 0.0
+
+
+def test_branch_batch_ratio_sends_only_the_first_images_through_the_branch():
+    model = MODELS.build(tiny_model_cfg(branch_batch_ratio=0.5))
+    model.train()
+    data = model.data_preprocessor(batch(n=4), training=True)
+    seen = []
+    model.mask_shuffle.register_forward_hook(lambda m, args, out: seen.append(args[0]))
+    torch.manual_seed(0)
+    losses = model.loss(data['inputs'], data['data_samples'])
+    assert len(seen) == 1 and seen[0].shape[0] == 2  # ceil(0.5 * 4)
+    assert torch.equal(seen[0], data['inputs'][:2])
+    assert all(torch.isfinite(v) for v in losses.values())
+    # the KD term compares the student's logits of those same two images
+    student = model.head(model.neck(model.backbone(data['inputs'])))[:2]
+    torch.manual_seed(0)
+    corrupted, _, perm = model.mask_shuffle(data['inputs'][:2],
+                                            model.backbone(data['inputs'])[-1][:2])
+    with model._bn_stats_frozen():
+        _, teacher = model.branch(model.backbone(corrupted), (8, 8))
+    torch.testing.assert_close(losses['loss_kd'], model.kd_loss(student, teacher))
+    with pytest.raises(ValueError, match='branch_batch_ratio'):
+        MODELS.build(tiny_model_cfg(branch_batch_ratio=0.))
+    assert 'branch_batch_ratio' not in SSKDNet.deploy_model_cfg(
+        tiny_model_cfg(branch_batch_ratio=0.5))
 
 
 def test_loss_keeps_backbone_bn_statistics_clean():
@@ -418,13 +464,23 @@ def test_every_config_is_listed_in_the_metafile():
     with open(osp.join(CONFIG_DIR, 'metafile.yml')) as f:
         meta = yaml.safe_load(f)
     (collection, ) = meta['Collections']
-    assert collection['Name'] == 'SSKDNet' and collection['Status'] == 'in progress'
+    assert collection['Name'] == 'SSKDNet' and collection['Status'] == 'done'
     listed = {m['Config'] for m in meta['Models']}
     assert listed == {osp.relpath(p, REPO) for p in SSKDNET_CONFIGS}
+    measured = {'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e'}
     for entry in meta['Models']:
         assert entry['In Collection'] == 'SSKDNet'
-        assert entry['Results'] is None and 'Weights' not in entry
+        assert 'Weights' not in entry  # nothing is published (no URL)
         assert entry['Name'] == osp.splitext(osp.basename(entry['Config']))[0]
+        if entry['Name'] not in measured:
+            assert entry['Results'] is None, entry['Name']
+            continue
+        # the README's 3-seed mean: the per-seed values average to the reported one
+        metrics = entry['Results'][0]['Metrics']
+        per_seed = metrics['Top 1 Accuracy (per seed)']
+        assert len(per_seed) == 3
+        assert abs(sum(per_seed) / 3 - metrics['Top 1 Accuracy']) < 0.01
+        assert '82.64 ± 5.60' in open(osp.join(CONFIG_DIR, 'README.md')).read()
 
 
 @pytest.mark.parametrize('path', SSKDNET_CONFIGS, ids=osp.basename)
@@ -471,3 +527,25 @@ def test_config_runs_one_train_step_at_64px(name):
     assert all(torch.isfinite(v) for v in log.values())
     after = model.head.state_dict()
     assert any(not torch.equal(before[k], after[k]) for k in before)
+
+
+def test_train_tool_with_the_aid150_config_lowers_the_loss(tmp_path, aid_root):
+    """tools/train.py with the AID-150px SSKDNet config (ImageNet EfficientNet-Lite0,
+    every SSKDNet part) on the tiny real split: 120 training images at 64 px,
+    4 epochs; the student's classification loss falls."""
+    import json
+    import subprocess
+    import sys
+    work_dir = tmp_path / 'work'
+    out = subprocess.run(
+        [sys.executable, 'tools/train.py', 'tests/configs/tiny_sskdnet_aid150.py',
+         '--work-dir', str(work_dir)],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    scalars = next(work_dir.glob('*/vis_data/scalars.json'))
+    records = [json.loads(line) for line in scalars.read_text().splitlines()]
+    first = [r['loss_cls'] for r in records if 'loss_cls' in r and r['epoch'] == 1]
+    last = [r['loss_cls'] for r in records if 'loss_cls' in r and r['epoch'] == 4]
+    assert sum(last) / len(last) < sum(first) / len(first)
+    assert any('loss_kd' in r and 'loss_restore' in r for r in records)
+    assert [r for r in records if 'accuracy/top1' in r]

@@ -14,6 +14,13 @@ Four numbers for the same model, input size and batch size:
     config's optimizer (``torch.optim.<type>`` with its arguments) stepping,
     measured twice, before and after (c), and averaged (the two runs show
     the machine's drift);
+(b') **algorithm training** images/s: the same loop on the model's own
+    training objective, ``model(x, data_samples, mode='loss')`` summed by
+    ``model.parse_losses``: for a plain classifier this is (b) plus the
+    head's loss bookkeeping; for a method with training-only parts (SSKDNet's
+    branch, a second pass on corrupted images) it is what a training step
+    costs, so the ratio of two configs' (b') is the method's extra training
+    time;
 (c) **Runner training** images/s: ``runner.train()`` of mmengine's Runner
     built from the config (``EpochBasedTrainLoop``, the config's real
     ``train_dataloader`` with its workers and pipeline on the real images,
@@ -100,7 +107,8 @@ MARKDOWN_COLUMNS = [
     ('config', 'config'), ('input', 'input'), ('batch', 'batch'),
     ('channels_last', 'channels_last'), ('allocator', 'allocator'), ('threads', 'threads'),
     ('workers', 'num_workers'), ('infer img/s', 'infer_img_s'),
-    ('bare train img/s', 'bare_train_img_s'), ('runner train img/s', 'runner_train_img_s'),
+    ('bare train img/s', 'bare_train_img_s'),
+    ('algorithm train img/s', 'algorithm_train_img_s'), ('runner train img/s', 'runner_train_img_s'),
     ('runner/bare', 'ratio'), ('cached runner/bare', 'runner_cached_ratio'),
     ('data wait', 'runner_data_wait_share'),
 ]
@@ -131,6 +139,13 @@ def parse_args(argv=None):
     parser.add_argument('--runner-log-level', default='WARNING',
                         help='log level of the Runner (INFO prints its usual log)')
     parser.add_argument('--out', help='append the JSON line to this .jsonl file')
+    parser.add_argument('--compare-to', metavar='CONFIG',
+                        help="(e) a second config (e.g. the plain backbone of a method): "
+                        "its model's algorithm training and inference steps alternate with "
+                        "this one's in the same process, and the median time ratios are "
+                        "reported (robust to the machine's drift)")
+    parser.add_argument('--compare-reps', type=int, default=8,
+                        help='alternations of (e); each times --iters steps of both models')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config keys, key=value (a key must exist)')
     args = parser.parse_args(argv)
@@ -231,6 +246,61 @@ def measure_bare_training(model, optimizer, x, y, args):
     def step():
         logits = model(x, mode='tensor')
         loss = F.cross_entropy(logits, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    return throughput(step, args.batch_size, args.iters, args.warmup)
+
+
+def compare_alternating(model, other, x, y, args):
+    """(e): median per-step times of ``model`` / ``other`` (training on the
+    models' own objectives, and inference), alternating blocks of
+    ``--iters`` steps ``--compare-reps`` times in one process."""
+    from mmpretrain.structures import DataSample
+    samples = [DataSample().set_gt_label(int(label)) for label in y]
+    optimizers = {id(m): torch.optim.SGD(m.parameters(), lr=1e-4) for m in (model, other)}
+
+    def train_step(m):
+        m.train()
+        loss, _ = m.parse_losses(m(x, samples, mode='loss'))
+        optimizers[id(m)].zero_grad(set_to_none=True)
+        loss.backward()
+        optimizers[id(m)].step()
+
+    def infer_step(m):
+        m.eval()
+        with torch.inference_mode():
+            m(x, mode='tensor')
+
+    result = {}
+    for name, step in (('train', train_step), ('infer', infer_step)):
+        for m in (model, other):
+            for _ in range(args.warmup):
+                step(m)
+        times = {id(model): [], id(other): []}
+        for _ in range(args.compare_reps):
+            for m in (model, other):
+                start = time.perf_counter()
+                for _ in range(args.iters):
+                    step(m)
+                times[id(m)].append((time.perf_counter() - start) / args.iters)
+        mine, theirs = statistics.median(times[id(model)]), statistics.median(times[id(other)])
+        result[f'{name}_time_ratio'] = mine / theirs
+        result[f'{name}_img_s'] = args.batch_size / mine
+        result[f'{name}_img_s_other'] = args.batch_size / theirs
+        result[f'{name}_time_ratios_per_rep'] = [a / b for a, b in
+                                                 zip(times[id(model)], times[id(other)])]
+    return result
+
+
+def measure_algorithm_training(model, optimizer, x, y, args):
+    from mmpretrain.structures import DataSample
+    samples = [DataSample().set_gt_label(int(label)) for label in y]
+    model.train()
+
+    def step():
+        loss, _ = model.parse_losses(model(x, samples, mode='loss'))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -452,6 +522,8 @@ def main(argv=None):
     print(f'(a) inference: {infer["img_s"]:.1f} img/s', flush=True)
     bare = [measure_bare_training(model, optimizer, x, y, args)]
     print(f'(b) bare PyTorch training: {bare[0]["img_s"]:.1f} img/s', flush=True)
+    algo = measure_algorithm_training(model, optimizer, x, y, args)
+    print(f"(b') algorithm training (mode='loss'): {algo['img_s']:.1f} img/s", flush=True)
     runner = cached = None
     if not args.skip_runner:
         runner = measure_runner(cfg, args)
@@ -471,6 +543,17 @@ def main(argv=None):
         bare.append(measure_bare_training(model, optimizer, x, y, args))
         print(f'(b) bare PyTorch training, again: {bare[1]["img_s"]:.1f} img/s', flush=True)
     bare_img_s = statistics.fmean(b['img_s'] for b in bare)
+    compare = None
+    if args.compare_to:
+        other_cfg = Config.fromfile(args.compare_to)
+        other = build_model(other_cfg).to(memory_format=memory_format)
+        compare = compare_alternating(model, other, x, y, args)
+        print(f"(e) against {args.compare_to}: training step time x{compare['train_time_ratio']:.3f} "
+              f"({100 * (compare['train_time_ratio'] - 1):+.1f}%: {compare['train_img_s']:.1f} vs "
+              f"{compare['train_img_s_other']:.1f} img/s), inference time "
+              f"x{compare['infer_time_ratio']:.3f} ({compare['infer_img_s']:.1f} vs "
+              f"{compare['infer_img_s_other']:.1f} img/s); medians of {args.compare_reps} "
+              'alternations', flush=True)
 
     row = dict(
         config=args.config, input_size=[height, width], batch=args.batch_size,
@@ -478,6 +561,9 @@ def main(argv=None):
         num_workers=runner['num_workers'] if runner else None,
         infer_img_s=infer['img_s'], bare_train_img_s=bare_img_s,
         bare_train_img_s_runs=[b['img_s'] for b in bare],
+        algorithm_train_img_s=algo['img_s'],
+        compare_to=args.compare_to,
+        compare=compare,
         runner_train_img_s=runner['img_s'] if runner else None,
         ratio=runner['img_s'] / bare_img_s if runner else None,
         runner_cached_img_s=cached['img_s'] if cached else None,

@@ -59,6 +59,7 @@ model = dict(
     attention_index=-1,  # attention map = channel mean of stage 4 (2048 ch, H/32)
     target_layout='shuffled',
     keep_bn_stats_clean=True,
+    branch_batch_ratio=1.0,  # the whole batch takes the branch (the method as described)
 )
 
 # ---------------------------------------------------------------- data

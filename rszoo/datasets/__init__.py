@@ -13,11 +13,18 @@ from .splits import (PROTOCOLS, make_splits, make_stratified_split,
 from .transforms import LoadRSImage
 from .ucmerced import UCMerced
 from .whu_rs19 import WHU_RS19
+from .samplers import EpisodicClassSampler
+from .zeroshot import ClassSplit, ZSLFeatureDataset, split_seen_images
 
 __all__ = [
     'RSSceneDataset', 'AID', 'UCMerced', 'NWPU_RESISC45', 'RSSCN7',
     'WHU_RS19', 'PatternNet', 'EuroSAT_RGB', 'LoadRSImage', 'IMG_EXTENSIONS',
     'list_image_files', 'read_split_file', 'resolve_path',
     'scan_class_folders', 'PROTOCOLS', 'make_splits', 'make_stratified_split',
-    'split_prefix', 'write_split_files'
+    'split_prefix', 'write_split_files', 'ClassSplit', 'split_seen_images'
 ]
+from .samplers import SceneGroupedSampler  # noqa: E402
+from .scene_ids import SCENE_SOURCES, build_scene_ids  # noqa: E402
+from .scene_tile_dataset import SceneTileDataset  # noqa: E402
+
+__all__ += ['SceneTileDataset', 'SceneGroupedSampler', 'SCENE_SOURCES', 'build_scene_ids']

@@ -1,5 +1,6 @@
 """rszoo hooks, registered in ``rszoo.registry.HOOKS``."""
 from .channels_last_hook import ChannelsLastHook
+from .fit_zsl_classifier_hook import FitZSLClassifierHook
 from .rng_state_hook import RNGStateHook
 
-__all__ = ['ChannelsLastHook', 'RNGStateHook']
+__all__ = ["ChannelsLastHook", "FitZSLClassifierHook", "RNGStateHook"]

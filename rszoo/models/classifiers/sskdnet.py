@@ -38,6 +38,7 @@ the corrupted pass (``keep_bn_stats_clean=True``), so the statistics used at
 test time are those of clean images.
 """
 import copy
+import math
 from contextlib import contextmanager
 from typing import Dict, List, Optional
 
@@ -81,13 +82,20 @@ class SSKDNet(ImageClassifier):
             a permutation it is not given.
         keep_bn_stats_clean (bool): leave the backbone's BatchNorm running
             statistics untouched by the corrupted pass. Defaults to True.
+        branch_batch_ratio (float): fraction of each batch (the first
+            ``ceil(ratio * N)`` images, at least 2; batches are shuffled) that
+            goes through the corrupted pass, the branch and the KD loss. 1.0
+            (the default) is the method as described; smaller values bound
+            the branch's extra training time (the second backbone pass costs
+            about ``ratio`` of the first).
         pretrained, train_cfg, data_preprocessor, init_cfg: as ImageClassifier.
     """
 
     #: constructor arguments that exist only for training; the deploy
     #: converter drops them to make an ``ImageClassifier`` config.
     TRAINING_ONLY_ARGS = ('branch', 'mask_shuffle', 'kd_loss', 'target_index',
-                          'attention_index', 'target_layout', 'keep_bn_stats_clean')
+                          'attention_index', 'target_layout', 'keep_bn_stats_clean',
+                          'branch_batch_ratio')
     #: state-dict prefixes of the modules used only in training.
     TRAINING_ONLY_PREFIXES = ('branch.', 'mask_shuffle.', 'kd_loss.')
     TARGET_LAYOUTS = ('original', 'shuffled')
@@ -104,6 +112,7 @@ class SSKDNet(ImageClassifier):
                  attention_index: int = -1,
                  target_layout: str = 'shuffled',
                  keep_bn_stats_clean: bool = True,
+                 branch_batch_ratio: float = 1.0,
                  pretrained: Optional[str] = None,
                  train_cfg: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
@@ -113,6 +122,9 @@ class SSKDNet(ImageClassifier):
         if target_layout not in self.TARGET_LAYOUTS:
             raise ValueError(f'SSKDNet: target_layout must be one of {self.TARGET_LAYOUTS}, '
                              f'got {target_layout!r}')
+        if not 0. < branch_batch_ratio <= 1.:
+            raise ValueError('SSKDNet: branch_batch_ratio must be in (0, 1], '
+                             f'got {branch_batch_ratio!r}')
         super().__init__(backbone=backbone, neck=neck, head=head, pretrained=pretrained,
                          train_cfg=train_cfg, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
@@ -124,6 +136,7 @@ class SSKDNet(ImageClassifier):
         self.attention_index = attention_index
         self.target_layout = target_layout
         self.keep_bn_stats_clean = keep_bn_stats_clean
+        self.branch_batch_ratio = branch_batch_ratio
 
     @property
     def with_branch(self) -> bool:
@@ -181,22 +194,27 @@ class SSKDNet(ImageClassifier):
         for key, value in self.head._get_loss(student_logits, data_samples).items():
             losses['loss_cls' if key == 'loss' else key] = value
 
-        attention_feature = self._pick(feats, self.attention_index, 'attention_index')
-        corrupted, _, perm = self.mask_shuffle(inputs, attention_feature.detach())
+        # the branch's share of the batch: the first m images (batches are shuffled)
+        num = inputs.shape[0]
+        m = num if self.branch_batch_ratio >= 1. else min(
+            num, max(2, math.ceil(self.branch_batch_ratio * num)))
+        branch_samples = data_samples[:m]
+        attention_feature = self._pick(feats, self.attention_index, 'attention_index')[:m]
+        corrupted, _, perm = self.mask_shuffle(inputs[:m], attention_feature.detach())
         with self._bn_stats_frozen():
             branch_feats = self.backbone(corrupted)
         if not isinstance(branch_feats, (tuple, list)):
             branch_feats = (branch_feats, )
 
-        target = self._pick(feats, self.target_index, 'target_index').detach()
+        target = self._pick(feats, self.target_index, 'target_index')[:m].detach()
         if self.target_layout == 'shuffled':
             target = self.mask_shuffle.shuffle_patches(target, perm)
         restored, teacher_logits = self.branch(branch_feats, target.shape[-2:])
 
         losses['loss_branch_cls'] = self.branch.classification_loss(teacher_logits,
-                                                                    data_samples)
+                                                                    branch_samples)
         losses['loss_restore'] = self.branch.restoration_loss(restored, target)
-        losses['loss_kd'] = self.kd_loss(student_logits, teacher_logits)
+        losses['loss_kd'] = self.kd_loss(student_logits[:m], teacher_logits)
         return losses
 
     @classmethod

@@ -13,14 +13,17 @@ head takes one of those feature maps, ``G = feats[in_index]`` of shape
 ``(N, C_in, h, w)``, and computes
 
     U      = ConvModule_3x3(G)                                   (N, D, h, w)
-    R      = Conv_1x1(ConvModule_3x3(upsample(U, (h_t, w_t))))   (N, C_t, h_t, w_t)
+    V      = upsample(ConvModule_1x1(U), (h_t, w_t))             (N, E, h_t, w_t)
+    R      = Conv_1x1(ConvModule_3x3(V))                         (N, C_t, h_t, w_t)
     logits = Linear(Dropout(GAP(U)))                             (N, K)
 
 ``R`` restores the *clean* images' low-level feature map ``T`` (a stage of the
 backbone on the unmasked images, detached: stop-gradient), with
 
-    L_restore = w_r * mean((R - T)^2)            (restore_loss='mse')
-    L_restore = w_r * mean(smooth_l1(R - T))     (restore_loss='smooth_l1')
+    L_restore = w_r * mean((R - T')^2)           (restore_loss='mse')
+    L_restore = w_r * mean(smooth_l1(R - T'))    (restore_loss='smooth_l1')
+with ``T'`` the target standardised per image and channel (``target_norm=
+'instance'``, the default; ``'none'`` keeps ``T``)
 
 and the logits get their own classification loss (``loss_cls``, cross-entropy
 by default).
@@ -50,11 +53,22 @@ class FeatureRestorationHead(BaseModule):
         target_channels (int): channels ``C_t`` of the restored map.
         num_classes (int): classes ``K`` of the branch classifier.
         hidden_channels (int): width ``D`` of the branch. Defaults to 256.
+        decoder_channels (int): width ``E`` of the decoder, which runs at the
+            target's resolution (stride 4): it sets most of the branch's cost.
+            Defaults to 64.
         in_index (int): which backbone output feeds the branch. Defaults to -1
             (the deepest returned stage).
         restore_loss (str): ``'mse'`` or ``'smooth_l1'``. Defaults to ``'mse'``.
         smooth_l1_beta (float): ``beta`` of the smooth-L1 loss. Defaults to 1.
         loss_restore_weight (float): ``w_r``. Defaults to 1.
+        target_norm (str): ``'instance'``: the target is standardised per
+            image and channel over its spatial positions,
+            ``T' = (T - mean_hw T) / sqrt(var_hw T + 1e-6)`` (as MAE's
+            normalised-pixel target), so the loss is O(1) whatever the
+            stage's scale (EfficientNet-Lite0's stride-4 map has an RMS of
+            about 13, which made the raw MSE ~80 and its gradient swamp the
+            classification terms); ``'none'``: the raw map. Defaults to
+            ``'instance'``.
         loss_cls (dict): the branch's classification loss (its ``loss_weight``
             weights it). Defaults to ``CrossEntropyLoss(loss_weight=1.0)``.
         dropout (float): dropout before the branch's linear classifier.
@@ -65,16 +79,19 @@ class FeatureRestorationHead(BaseModule):
     """
 
     RESTORE_LOSSES = ('mse', 'smooth_l1')
+    TARGET_NORMS = ('instance', 'none')
 
     def __init__(self,
                  in_channels: int,
                  target_channels: int,
                  num_classes: int,
                  hidden_channels: int = 256,
+                 decoder_channels: int = 64,
                  in_index: int = -1,
                  restore_loss: str = 'mse',
                  smooth_l1_beta: float = 1.0,
                  loss_restore_weight: float = 1.0,
+                 target_norm: str = 'instance',
                  loss_cls: dict = dict(type='CrossEntropyLoss', loss_weight=1.0),
                  dropout: float = 0.,
                  norm_cfg: dict = dict(type='BN'),
@@ -84,6 +101,9 @@ class FeatureRestorationHead(BaseModule):
         if restore_loss not in self.RESTORE_LOSSES:
             raise ValueError(f'FeatureRestorationHead: restore_loss must be one of '
                              f'{self.RESTORE_LOSSES}, got {restore_loss!r}')
+        if target_norm not in self.TARGET_NORMS:
+            raise ValueError(f'FeatureRestorationHead: target_norm must be one of '
+                             f'{self.TARGET_NORMS}, got {target_norm!r}')
         if num_classes < 1:
             raise ValueError(f'FeatureRestorationHead: num_classes must be >= 1, '
                              f'got {num_classes}')
@@ -91,17 +111,21 @@ class FeatureRestorationHead(BaseModule):
         self.target_channels = target_channels
         self.num_classes = num_classes
         self.hidden_channels = hidden_channels
+        self.decoder_channels = decoder_channels
         self.in_index = in_index
         self.restore_loss = restore_loss
         self.smooth_l1_beta = smooth_l1_beta
         self.loss_restore_weight = loss_restore_weight
+        self.target_norm = target_norm
 
         self.trunk = ConvModule(in_channels, hidden_channels, 3, padding=1,
                                 norm_cfg=norm_cfg, act_cfg=act_cfg)
+        self.reduce = ConvModule(hidden_channels, decoder_channels, 1,
+                                 norm_cfg=norm_cfg, act_cfg=act_cfg)
         self.decoder = nn.Sequential(
-            ConvModule(hidden_channels, hidden_channels, 3, padding=1,
+            ConvModule(decoder_channels, decoder_channels, 3, padding=1,
                        norm_cfg=norm_cfg, act_cfg=act_cfg),
-            nn.Conv2d(hidden_channels, target_channels, 1))
+            nn.Conv2d(decoder_channels, target_channels, 1))
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.fc = nn.Linear(hidden_channels, num_classes)
@@ -124,7 +148,7 @@ class FeatureRestorationHead(BaseModule):
                 target_size: Tuple[int, int]) -> Tuple[torch.Tensor, torch.Tensor]:
         """``(restored (N, C_t, *target_size), logits (N, K))``."""
         hidden = self.trunk(self._pick(feats))
-        upsampled = F.interpolate(hidden, size=tuple(target_size), mode='bilinear',
+        upsampled = F.interpolate(self.reduce(hidden), size=tuple(target_size), mode='bilinear',
                                   align_corners=False)
         restored = self.decoder(upsampled)
         logits = self.fc(self.dropout(self.pool(hidden).flatten(1)))
@@ -137,7 +161,11 @@ class FeatureRestorationHead(BaseModule):
             raise ValueError(f'FeatureRestorationHead: restored map {tuple(restored.shape)} '
                              f'and target {tuple(target.shape)} differ; check '
                              'target_channels against the target stage')
-        target = target.detach()
+        target = target.detach().float()
+        if self.target_norm == 'instance':
+            mean = target.mean(dim=(2, 3), keepdim=True)
+            var = target.var(dim=(2, 3), keepdim=True, unbiased=False)
+            target = (target - mean) / torch.sqrt(var + 1e-6)
         if self.restore_loss == 'mse':
             loss = F.mse_loss(restored.float(), target.float())
         else:

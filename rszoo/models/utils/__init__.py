@@ -9,3 +9,9 @@ __all__ = [
     'BackgroundMaskShuffle', 'convert_efficientnet_lite_keys', 'PACKAGED_WEIGHTS',
     'PackagedWeights', 'find_packaged_weights', 'load_from_pkgweights'
 ]
+from .diffusion_schedule import DDPMSchedule  # noqa: F401,E402
+
+__all__ += ['DDPMSchedule']
+from .attention_concentration import AttentionConcentration  # noqa: F401,E402
+
+__all__ += ['AttentionConcentration']

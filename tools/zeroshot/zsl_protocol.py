@@ -1,0 +1,213 @@
+"""The zero-shot protocol over seeded seen/unseen splits: tune on validation
+classes, test on the unseen classes, report mean +- std.
+
+    python tools/zeroshot/zsl_protocol.py --features FEATURES.npz \
+        --splits splits/zsl/aid/aid_25-5_seed0.json [...] \
+        --embeddings glove minilm --methods eszsl devise mcfa \
+        [--mcfa-config configs/mcfa/mcfa_effnet-lite0-in1k_glove_aid150-25-5.py] \
+        [--work-dir work_dirs/zsl_protocol] [--out results.jsonl]
+
+For every split file and class embedding, each method is
+
+1. tuned on the split's VALIDATION classes only (``val_train``: training images
+   of ``seen - val_unseen``; ``val_test``: held-out images of those classes +
+   the training images of ``val_unseen``): ESZSL's (gamma, lambda) and DeViSE's
+   (lr, margin) by a grid, choosing the best ZSL accuracy on ``val_unseen``;
+   then, for every method, the calibrated-stacking factor by the best H on
+   ``val_test`` (``choose_calibration``). MCFA keeps the authors' settings and
+   only gets its calibration factor from the validation run;
+2. trained on the split's ``train`` images and evaluated on ``test``
+   (held-out seen-class images + all unseen-class images): ZSL per-class top-1
+   over the unseen classes, GZSL S / U / H with the validation's calibration
+   factor, H without calibration (gamma = 0) and AUSUC.
+
+The unseen test classes' images and labels are never used before step 2's
+evaluation. One JSON line per (split, embedding, method) goes to ``--out``;
+a markdown table of mean +- sample std over the splits is printed at the end.
+MCFA runs through mmengine's Runner with ``--mcfa-config`` (its
+``FitZSLClassifierHook`` fits the latent classifier).
+"""
+import argparse
+import copy
+import itertools
+import json
+import os
+import os.path as osp
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from rszoo.datasets.zeroshot import ClassSplit, ZSLFeatureDataset  # noqa: E402
+from rszoo.evaluation.functional import (ausuc, choose_calibration,  # noqa: E402
+                                         gzsl_accuracies, zsl_accuracy)
+from rszoo.models.zeroshot import ESZSL, DeViSELinear  # noqa: E402
+from rszoo.registry import CLASS_EMBEDDINGS  # noqa: E402
+from rszoo.utils import register_all_modules  # noqa: E402
+
+EMBEDDINGS = {
+    'glove': dict(type='GloVeEmbedding'),
+    'minilm': dict(type='SentenceEmbedding', template='a satellite image of {}.'),
+}
+ESZSL_GRID = dict(gamma=[10.**k for k in range(-3, 4)], lambd=[10.**k for k in range(-3, 4)])
+DEVISE_GRID = dict(lr=[1e-3, 1e-2], margin=[0.1, 1.0])
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='ZSL / GZSL protocol over seeded splits')
+    parser.add_argument('--features', required=True)
+    parser.add_argument('--splits', nargs='+', required=True)
+    parser.add_argument('--embeddings', nargs='+', default=['glove'],
+                        help=f'names in {sorted(EMBEDDINGS)} or .npy files (split class order)')
+    parser.add_argument('--methods', nargs='+', default=['eszsl', 'devise', 'mcfa'])
+    parser.add_argument('--mcfa-config', default='configs/mcfa/'
+                        'mcfa_effnet-lite0-in1k_glove_aid150-25-5.py')
+    parser.add_argument('--work-dir', default='work_dirs/zsl_protocol')
+    parser.add_argument('--cache-dir', default='work_dirs/class_embeddings')
+    parser.add_argument('--out', help='append JSON lines here')
+    return parser.parse_args(argv)
+
+
+def class_matrix(name, split, cache_dir):
+    if name.endswith('.npy'):
+        return np.load(name).astype(np.float32)
+    provider = CLASS_EMBEDDINGS.build(dict(EMBEDDINGS[name], cache_dir=cache_dir))
+    return provider(list(split.classes)).astype(np.float32)
+
+
+def load(features, split_file, subset):
+    data = ZSLFeatureDataset(features, split_file, subset=subset)
+    return (torch.from_numpy(data.features), torch.from_numpy(data.labels),
+            data.metainfo['seen_indices'], data.metainfo['unseen_indices'])
+
+
+def evaluate(scores, labels, seen, unseen, gamma):
+    scores = scores.double().numpy()
+    labels = labels.numpy()
+    calibrated = gzsl_accuracies(scores, labels, seen, unseen, gamma)
+    plain = gzsl_accuracies(scores, labels, seen, unseen, 0.)
+    unseen_mask = np.isin(labels, unseen)
+    return {'zsl/top1': zsl_accuracy(scores[unseen_mask], labels[unseen_mask], unseen),
+            'gzsl/seen': calibrated['seen'], 'gzsl/unseen': calibrated['unseen'],
+            'gzsl/H': calibrated['H'], 'gzsl/H_gamma0': plain['H'],
+            'gzsl/ausuc': ausuc(scores, labels, seen, unseen)[0], 'gamma': gamma}
+
+
+def l2(x):
+    return torch.nn.functional.normalize(x.double(), dim=1)
+
+
+def run_linear(method, features, split_file, emb):
+    """ESZSL / DeViSE: grid on the validation classes, calibration on
+    validation, refit on train, evaluate on test."""
+    vx, vy, vseen, vunseen = load(features, split_file, 'val_train')
+    tx, ty, _, _ = load(features, split_file, 'val_test')
+    grid = ESZSL_GRID if method == 'eszsl' else DEVISE_GRID
+    build = (lambda **kw: ESZSL(**kw)) if method == 'eszsl' else \
+        (lambda **kw: DeViSELinear(epochs=30, **kw))
+    best = None
+    val_unseen = np.isin(ty.numpy(), vunseen)
+    for values in itertools.product(*grid.values()):
+        params = dict(zip(grid, values))
+        scores = build(**params).fit(l2(vx), vy, emb, vseen).scores(l2(tx), emb).double()
+        acc = zsl_accuracy(scores.numpy()[val_unseen], ty.numpy()[val_unseen], vunseen)
+        if best is None or acc > best[0]:
+            best = (acc, params, scores)
+    _, params, val_scores = best
+    gamma, _ = choose_calibration(val_scores.numpy(), ty.numpy(), vseen, vunseen)
+    x, y, seen, _ = load(features, split_file, 'train')
+    ex, ey, seen, unseen = load(features, split_file, 'test')
+    model = build(**params).fit(l2(x), y, emb, seen)
+    row = evaluate(model.scores(l2(ex), emb), ey, seen, unseen, gamma)
+    row['params'] = params
+    return row
+
+
+def run_mcfa(config, features, split_file, emb_file, work_dir):
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    def runner_for(subset_train, subset_test, class_subset, name):
+        cfg = Config.fromfile(config)
+        cfg.work_dir = osp.join(work_dir, name)
+        cfg.experiment_name = name
+        cfg.model.class_split = split_file
+        cfg.model.class_embedding = emb_file
+        cfg.model.class_subset = class_subset
+        for key, subset in (('train_dataloader', subset_train), ('val_dataloader', subset_test),
+                            ('test_dataloader', subset_test)):
+            cfg[key].dataset.update(features=features, class_split=split_file, subset=subset)
+        return Runner.from_cfg(cfg)
+
+    def scores_of(runner, subset):
+        x, y, seen, unseen = load(features, split_file, subset)
+        model = runner.model
+        model.eval()
+        with torch.no_grad():
+            # probabilities: classes outside the subset get 0 (their logits are -inf)
+            return model(x, mode='tensor').softmax(dim=1).double(), y, seen, unseen
+
+    val_runner = runner_for('val_train', 'val_test', 'val', 'val')
+    val_runner.train()
+    vs, vy, vseen, vunseen = scores_of(val_runner, 'val_test')
+    gamma, _ = choose_calibration(vs.numpy(), vy.numpy(), vseen, vunseen)
+    runner = runner_for('train', 'test', 'test', 'test')
+    runner.train()
+    s, y, seen, unseen = scores_of(runner, 'test')
+    return evaluate(s, y, seen, unseen, gamma)
+
+
+def summary(rows):
+    keys = ['zsl/top1', 'gzsl/seen', 'gzsl/unseen', 'gzsl/H', 'gzsl/H_gamma0', 'gzsl/ausuc']
+    lines = ['| method | embedding | splits | ' + ' | '.join(keys) + ' |',
+             '|---|---|---:|' + '---:|' * len(keys)]
+    groups = {}
+    for r in rows:
+        groups.setdefault((r['method'], r['embedding']), []).append(r)
+    for (method, emb), group in groups.items():
+        cells = []
+        for k in keys:
+            values = [g[k] for g in group]
+            std = statistics.stdev(values) if len(values) > 1 else float('nan')
+            cells.append(f'{statistics.fmean(values):.1f} ± {std:.1f}')
+        lines.append(f'| {method} | {emb} | {len(group)} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    register_all_modules()
+    torch.manual_seed(0)
+    rows = []
+    for split_file in args.splits:
+        split = ClassSplit.from_file(split_file)
+        for emb_name in args.embeddings:
+            matrix = class_matrix(emb_name, split, args.cache_dir)
+            emb = torch.from_numpy(matrix).double()
+            tag = f'{osp.splitext(osp.basename(split_file))[0]}_{osp.basename(emb_name)}'
+            emb_file = osp.join(args.work_dir, tag, 'class_embedding.npy')
+            os.makedirs(osp.dirname(emb_file), exist_ok=True)
+            np.save(emb_file, matrix)
+            for method in args.methods:
+                start = time.perf_counter()
+                if method == 'mcfa':
+                    row = run_mcfa(args.mcfa_config, args.features, split_file, emb_file,
+                                   osp.join(args.work_dir, tag, 'mcfa'))
+                else:
+                    row = run_linear(method, args.features, split_file, emb)
+                row.update(method=method, embedding=emb_name, split=split_file,
+                           features=args.features, wall_s=round(time.perf_counter() - start, 1))
+                print(json.dumps(row), flush=True)
+                rows.append(row)
+                if args.out:
+                    with open(args.out, 'a', encoding='utf-8') as f:
+                        f.write(json.dumps(row) + '\n')
+    print(summary(rows))
+    return rows
+
+
+if __name__ == '__main__':
+    main()
