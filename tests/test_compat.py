@@ -116,3 +116,38 @@ def test_b6_missing_torchrun_env_is_a_clear_error(monkeypatch):
 def test_b7_model_index_found_in_repo_checkout():
     from rszoo.apis.model_zoo import find_model_index
     assert Path(find_model_index()).resolve() == (REPO / 'model-index.yml').resolve()
+
+
+def test_b9_negative_hue_jitter_works_and_positive_is_unchanged():
+    import cv2
+    import mmcv
+    import numpy as np
+    from mmcv.image import photometric
+
+    from rszoo.utils.compat import fix_mmcv_adjust_hue
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    fix_mmcv_adjust_hue()
+    fix_mmcv_adjust_hue()  # idempotent
+    assert mmcv.adjust_hue._rszoo_b9
+    # a negative factor no longer raises, and rotates the hue channel by int(f*255) mod 256
+    out = mmcv.adjust_hue(img, -0.1)
+    hue_in = cv2.cvtColor(img, cv2.COLOR_BGR2HSV_FULL)[..., 0].astype(int)
+    hue_out = cv2.cvtColor(out, cv2.COLOR_BGR2HSV_FULL)[..., 0].astype(int)
+    shift = (hue_out - hue_in) % 256
+    # -25 mod 256 = 231; the HSV <-> BGR round trip rounds some hues by a step
+    assert np.isin(shift, [230, 231, 232, 233]).mean() > 0.95
+    assert mmcv.adjust_hue(img, -0.1, backend='pillow').shape == img.shape
+    # positive factors: mmcv's own result, bit for bit
+    plain = img.copy()
+    hsv = cv2.cvtColor(plain, cv2.COLOR_BGR2HSV_FULL)
+    hsv[..., 0] = (hsv[..., 0].astype(int) + int(0.2 * 255)) % 256
+    assert np.array_equal(mmcv.adjust_hue(img, 0.2), cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR_FULL))
+    with pytest.raises(ValueError, match='hue_factor'):
+        mmcv.adjust_hue(img, 0.7)
+    # mmpretrain's ColorJitter goes through it (MoCo v2's hue=0.1 samples negative factors)
+    from mmpretrain.datasets.transforms import ColorJitter
+    jitter = ColorJitter(hue=0.4)
+    for _ in range(8):
+        assert jitter.transform(dict(img=img.copy()))['img'].shape == img.shape
+    assert photometric.adjust_hue is mmcv.adjust_hue

@@ -25,6 +25,11 @@ has its own test in ``tests/test_compat.py``.
        (absent in editable installs)                 (env var, package, repo root)
  B8    a child registry misses ``ResNet`` until      :func:`import_mmpretrain_modules`
        ``mmpretrain.models`` is imported
+ B9    numpy>=2: mmcv's ``adjust_hue`` raises         :func:`fix_mmcv_adjust_hue` rotates the
+       ``OverflowError`` for every negative hue      hue channel by ``int(f * 255) mod 256``,
+       factor (``np.uint8(-25)``), so MoCo v2's      what numpy<2's uint8 cast did; positive
+       ``ColorJitter(hue=0.1)`` fails on half the    factors go to mmcv's own function
+       images
 =====  ===========================================  ==========================================
 """
 import os
@@ -137,7 +142,54 @@ def init_cpu_distributed(cfg, launcher: str) -> bool:
     return True
 
 
+def fix_mmcv_adjust_hue() -> None:
+    """B9: replace ``mmcv.adjust_hue`` (and its aliases) by a version that
+    accepts negative hue factors under numpy>=2 (idempotent).
+
+    mmcv adds ``np.uint8(hue_factor * 255)`` to the uint8 hue channel and relies
+    on numpy<2 wrapping the negative value; numpy>=2 raises instead. For a
+    factor ``f < 0`` the hue channel (OpenCV's ``HSV_FULL``: 0-255 per turn, or
+    Pillow's HSV for ``backend='pillow'``) is rotated by ``int(f * 255) mod
+    256`` here; ``f >= 0`` calls mmcv's original unchanged.
+    """
+    import mmcv
+    import mmcv.image
+    import mmcv.image.photometric as photometric
+    original = photometric.adjust_hue
+    if getattr(original, '_rszoo_b9', False):
+        return
+
+    def adjust_hue(img, hue_factor: float, backend=None):
+        if not -0.5 <= hue_factor <= 0.5:
+            raise ValueError(f'The hue_factor should be in [-0.5, 0.5], got {hue_factor}')
+        if hue_factor >= 0:
+            return original(img, hue_factor, backend=backend)
+        import cv2
+        import numpy as np
+        shift = int(hue_factor * 255) % 256
+        backend = backend or mmcv.image.io.imread_backend
+        if backend == 'pillow':
+            from PIL import Image
+            pil = Image.fromarray(img[..., ::-1], mode='RGB')
+            h, s, v = pil.convert('HSV').split()
+            h = Image.fromarray(((np.array(h, dtype=np.uint16) + shift) % 256).astype(np.uint8),
+                                'L')
+            return np.array(Image.merge('HSV', (h, s, v)).convert('RGB'),
+                            dtype=img.dtype)[..., ::-1]
+        dtype = img.dtype
+        h, s, v = cv2.split(cv2.cvtColor(img.astype(np.uint8), cv2.COLOR_BGR2HSV_FULL))
+        h = ((h.astype(np.uint16) + shift) % 256).astype(np.uint8)
+        return cv2.cvtColor(cv2.merge([h, s, v]), cv2.COLOR_HSV2BGR_FULL).astype(dtype)
+
+    adjust_hue._rszoo_b9 = True
+    adjust_hue.__doc__ = original.__doc__
+    photometric.adjust_hue = adjust_hue
+    mmcv.image.adjust_hue = adjust_hue
+    mmcv.adjust_hue = adjust_hue
+
+
 def apply_stack_fixes() -> None:
     """Apply every process-wide fix above (idempotent)."""
     allow_mmengine_checkpoint_globals()
     import_mmpretrain_modules()
+    fix_mmcv_adjust_hue()

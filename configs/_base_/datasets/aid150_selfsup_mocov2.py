@@ -14,10 +14,8 @@
 #   contrast, saturation 0.4; p=0.8), grayscale (p=0.2), Gaussian blur with MoCo
 #   v2's radius 0.1-2.0 scaled by 64/224 (p=0.5), horizontal and vertical flips
 #   and 90-degree rotations (aerial images have no up).
-# - hue jitter is 0, not MoCo v2's 0.1: on this stack (numpy 2.4) mmcv's
-#   adjust_hue raises `OverflowError: Python integer -7 out of bounds for uint8`
-#   for every negative hue factor (`np.uint8(hue_factor * 255)`), i.e. on half of
-#   the jittered images. Restore hue=0.1 once that is fixed in rszoo/utils/compat.py.
+# - hue jitter 0.1 (MoCo v2's): negative hue factors need rszoo's stack fix B9
+#   (rszoo/utils/compat.py; mmcv's adjust_hue raises OverflowError under numpy 2.4).
 dataset_type = 'AID'
 data_root = '{{$RSZOO_DATA_ROOT:../shared/data}}/aid-150px'
 split = '20-80_seed0'
@@ -36,7 +34,7 @@ view_pipeline = [
          backend='pillow'),
     dict(type='RandomApply',
          transforms=[dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4,
-                          hue=0.)],
+                          hue=0.1)],
          prob=0.8),
     dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
          channel_weights=(0.114, 0.587, 0.2989)),
