@@ -224,7 +224,7 @@ def test_mcfa_latent_shapes_classifier_and_prediction(zsl_files):
 
 def test_mcfa_class_embedding_rows_must_match(zsl_files, tmp_path):
     np.save(tmp_path / 'bad.npy', np.zeros((5, 8), np.float32))
-    with pytest.raises(ValueError, match=r'expected \(6, D\)'):
+    with pytest.raises(ValueError, match='bad.npy has shape \(5, 8\).*the 6 requested classes'):
         tiny_mcfa(zsl_files, class_embedding=str(tmp_path / 'bad.npy'))
 
 
@@ -352,3 +352,21 @@ def test_every_mcfa_config_points_at_a_split_and_builds(path, tmp_path):
     model = MODELS.build(model_cfg)
     assert model.class_embeddings.shape == (len(split.classes), 12)
     assert model.visual_encoder.in_channels == cfg.model.visual_dim
+
+
+def test_class_matrix_sources_and_errors(zsl_files, tmp_path):
+    from rszoo.models.class_embeddings import class_matrix
+    emb = np.load(zsl_files['emb'])
+    from_array, provider = class_matrix(emb, CLASSES, owner='T')
+    assert provider is None and np.array_equal(from_array, emb)
+    # a file: rows matched by the sidecar's class names when it has one
+    np.save(tmp_path / 'named.npy', emb[::-1])
+    (tmp_path / 'named.txt').write_text('\n'.join(CLASSES[::-1]))
+    from_file, provider = class_matrix(str(tmp_path / 'named.npy'), CLASSES, owner='T')
+    assert np.array_equal(from_file, emb) and provider is not None
+    with pytest.raises(ValueError, match=r'T: class embeddings of shape \(5, 8\); expected \(6, D\)'):
+        class_matrix(emb[:5], CLASSES, owner='T')
+    with pytest.raises(ValueError, match='NaN or infinite'):
+        class_matrix(np.full((6, 2), np.nan), CLASSES, owner='T')
+    with pytest.raises(FileNotFoundError, match='T: class embeddings file .*missing.npy'):
+        class_matrix(str(tmp_path / 'missing.npy'), CLASSES, owner='T')

@@ -45,7 +45,7 @@ from rszoo.datasets.zeroshot import ClassSplit, ZSLFeatureDataset  # noqa: E402
 from rszoo.evaluation.functional import (ausuc, choose_calibration,  # noqa: E402
                                          gzsl_accuracies, zsl_accuracy)
 from rszoo.models.zeroshot import ESZSL, DeViSELinear  # noqa: E402
-from rszoo.registry import CLASS_EMBEDDINGS  # noqa: E402
+from rszoo.models.class_embeddings import class_matrix  # noqa: E402
 from rszoo.utils import register_all_modules  # noqa: E402
 
 EMBEDDINGS = {
@@ -61,7 +61,8 @@ def parse_args(argv=None):
     parser.add_argument('--features', required=True)
     parser.add_argument('--splits', nargs='+', required=True)
     parser.add_argument('--embeddings', nargs='+', default=['glove'],
-                        help=f'names in {sorted(EMBEDDINGS)} or .npy files (split class order)')
+                        help=f'names in {sorted(EMBEDDINGS)} or class matrix files '
+                        '(.npy/.mat/.csv, see class_matrix)')
     parser.add_argument('--methods', nargs='+', default=['eszsl', 'devise', 'mcfa'])
     parser.add_argument('--mcfa-config', default='configs/mcfa/'
                         'mcfa_effnet-lite0-in1k_glove_aid150-25-5.py')
@@ -71,11 +72,10 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def class_matrix(name, split, cache_dir):
-    if name.endswith('.npy'):
-        return np.load(name).astype(np.float32)
-    provider = CLASS_EMBEDDINGS.build(dict(EMBEDDINGS[name], cache_dir=cache_dir))
-    return provider(list(split.classes)).astype(np.float32)
+def embedding_matrix(name, split, cache_dir):
+    """A named provider of ``EMBEDDINGS`` (cached in ``cache_dir``) or a matrix file."""
+    source = name if name not in EMBEDDINGS else dict(EMBEDDINGS[name], cache_dir=cache_dir)
+    return class_matrix(source, split.classes, owner='zsl_protocol')[0]
 
 
 def load(features, split_file, subset):
@@ -185,7 +185,7 @@ def main(argv=None):
     for split_file in args.splits:
         split = ClassSplit.from_file(split_file)
         for emb_name in args.embeddings:
-            matrix = class_matrix(emb_name, split, args.cache_dir)
+            matrix = embedding_matrix(emb_name, split, args.cache_dir)
             emb = torch.from_numpy(matrix).double()
             tag = f'{osp.splitext(osp.basename(split_file))[0]}_{osp.basename(emb_name)}'
             emb_file = osp.join(args.work_dir, tag, 'class_embedding.npy')

@@ -2,6 +2,7 @@
 names to a ``(C, D)`` matrix, registered in ``rszoo.registry.CLASS_EMBEDDINGS``
 (see :mod:`.base`)."""
 from .attribute_matrix import AttributeMatrixEmbedding
+from .class_matrix import class_matrix
 from .base import (ALIAS_SETS, UCMERCED_ALIASES, BaseClassEmbedding,
                    MissingEmbeddingError, l2_normalize, save_npy_atomic,
                    split_class_name)
@@ -12,7 +13,7 @@ from .sentence_embedding import SentenceEmbedding
 from .templates import RS_TEMPLATES, TEMPLATE_SETS, get_templates
 
 __all__ = [
-    'BaseClassEmbedding', 'MissingEmbeddingError', 'split_class_name', 'l2_normalize',
+    'BaseClassEmbedding', 'class_matrix', 'MissingEmbeddingError', 'split_class_name', 'l2_normalize',
     'save_npy_atomic',
     'ALIAS_SETS', 'UCMERCED_ALIASES', 'GloVeEmbedding', 'SentenceEmbedding',
     'RSKGEmbedding', 'NEAR_MATCHES', 'AttributeMatrixEmbedding', 'OpenCLIPTextEmbedding',

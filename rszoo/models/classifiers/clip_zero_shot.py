@@ -42,6 +42,7 @@ from rszoo.datasets.zeroshot.class_split import ClassSplit
 from rszoo.models.class_embeddings.base import split_class_name
 from rszoo.models.class_embeddings.open_clip_text import build_open_clip, check_local_pretrained
 from rszoo.models.class_embeddings.templates import get_templates
+from rszoo.models.utils.prediction_samples import scores_to_data_samples
 from rszoo.registry import MODELS
 
 #: open_clip's (OpenAI CLIP's) image normalisation, in 0-255 units.
@@ -285,12 +286,7 @@ class CLIPZeroShotClassifier(BaseClassifier):
         """DataSamples with ``pred_score`` (softmax over the ``C`` classes) and
         ``pred_label``."""
         scores = F.softmax(self.get_logits(inputs), dim=1)
-        labels = scores.argmax(dim=1, keepdim=True)
-        if data_samples is None:
-            data_samples = [DataSample() for _ in range(scores.shape[0])]
-        for sample, score, label in zip(data_samples, scores, labels):
-            sample.set_pred_score(score).set_pred_label(label)
-        return data_samples
+        return scores_to_data_samples(scores, data_samples)
 
     def loss(self, inputs: torch.Tensor, data_samples: List[DataSample]):
         raise NotImplementedError(

@@ -55,6 +55,7 @@ from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
 
 from rszoo.datasets.zeroshot import ClassSplit
+from rszoo.models.utils.prediction_samples import scores_to_data_samples
 from rszoo.registry import MODELS
 
 BRANCHES = ('mapping', 'global', 'proposal')
@@ -74,31 +75,14 @@ def load_class_attributes(class_attributes: Union[str, dict, np.ndarray],
     ``AttributeMatrixEmbedding``, rows matched by the sidecar class names), a
     class-embedding provider config (``CLASS_EMBEDDINGS``), or an array whose
     rows are the split's classes in order."""
-    from rszoo.models.class_embeddings import AttributeMatrixEmbedding
-    from rszoo.registry import CLASS_EMBEDDINGS
-    names = None
-    if isinstance(class_attributes, np.ndarray) or torch.is_tensor(class_attributes):
-        matrix = np.asarray(class_attributes)
-    else:
-        if isinstance(class_attributes, str):
-            if not osp.isfile(class_attributes):
-                raise FileNotFoundError(
-                    f'DSVA: class attribute file {class_attributes} does not exist; make it '
-                    'with tools/zeroshot/annotate_attributes.py (see configs/dsva/README.md)')
-            provider = AttributeMatrixEmbedding(path=class_attributes)
-        else:
-            provider = CLASS_EMBEDDINGS.build(dict(class_attributes))
-        matrix = provider(list(split.classes))
-        names = getattr(provider, 'attribute_names', None)
-        path = getattr(provider, 'path', None)
-        if names is None and isinstance(path, str) and osp.isfile(attribute_names_file(path)):
-            names = read_names(attribute_names_file(path))
-    matrix = np.asarray(matrix, dtype=np.float32)
-    if matrix.ndim != 2 or matrix.shape[0] != len(split.classes):
-        raise ValueError(f'DSVA: class attribute matrix of shape {matrix.shape}; expected '
-                         f'({len(split.classes)}, A), one row per class of {split.path}')
-    if not np.isfinite(matrix).all():
-        raise ValueError('DSVA: the class attribute matrix has NaN or infinite entries')
+    from rszoo.models.class_embeddings import class_matrix
+    matrix, provider = class_matrix(
+        class_attributes, split.classes, owner='DSVA', what='class attribute matrix',
+        hint='make it with tools/zeroshot/annotate_attributes.py (see configs/dsva/README.md)')
+    names = getattr(provider, 'attribute_names', None)
+    path = getattr(provider, 'path', None)
+    if names is None and isinstance(path, str) and osp.isfile(attribute_names_file(path)):
+        names = read_names(attribute_names_file(path))
     return matrix, names
 
 
@@ -405,11 +389,7 @@ class DSVA(BaseModel):
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[List[DataSample]] = None) -> List[DataSample]:
         scores = self.predict_scores(inputs)
-        if data_samples is None:
-            data_samples = [DataSample() for _ in range(len(scores))]
-        for sample, score in zip(data_samples, scores):
-            sample.set_pred_score(score).set_pred_label(score.argmax().view(1))
-        return data_samples
+        return scores_to_data_samples(scores, data_samples)
 
     @torch.no_grad()
     def attribute_attention(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:

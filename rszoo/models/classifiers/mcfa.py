@@ -39,7 +39,6 @@ unseen classes (``ZSLMetric``).
 
 Shapes: inputs (N, D_v); class_embeddings (C, D_s); latents (N, d); scores (N, C).
 """
-import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
@@ -49,38 +48,18 @@ from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
 
 from rszoo.datasets.zeroshot import ClassSplit
+from rszoo.models.class_embeddings import class_matrix
+from rszoo.models.utils.prediction_samples import scores_to_data_samples
 from rszoo.registry import MODELS
-
-
-def load_class_embeddings(class_embedding: Union[str, dict, np.ndarray],
-                          split: ClassSplit) -> np.ndarray:
-    """The (C, D_s) class matrix in ``split.classes`` order: from a ``.npy``
-    file (rows in that order), an array, or a class-embedding provider config
-    (``rszoo.registry.CLASS_EMBEDDINGS``) called with the class names."""
-    if isinstance(class_embedding, np.ndarray):
-        matrix = class_embedding
-    elif isinstance(class_embedding, str):
-        if not osp.isfile(class_embedding):
-            raise FileNotFoundError(f'MCFA: class embedding file {class_embedding} does not '
-                                    'exist (make it with tools/zeroshot/make_class_embeddings.py)')
-        matrix = np.load(class_embedding)
-    else:
-        from rszoo.registry import CLASS_EMBEDDINGS
-        provider = CLASS_EMBEDDINGS.build(dict(class_embedding))
-        matrix = provider(list(split.classes))
-    matrix = np.asarray(matrix, dtype=np.float32)
-    if matrix.ndim != 2 or matrix.shape[0] != len(split.classes):
-        raise ValueError(f'MCFA: class embeddings of shape {matrix.shape}; expected '
-                         f'({len(split.classes)}, D), one row per class of {split.path}')
-    return matrix
 
 
 @MODELS.register_module()
 class MCFA(BaseModel):
     """Args:
         class_split (str): :class:`ClassSplit` JSON (seen / unseen classes).
-        class_embedding (str | dict): ``.npy`` (C, D_s) in the split's class
-            order, or a class-embedding provider config.
+        class_embedding (str | dict): a ``.npy`` / ``.mat`` / ``.csv`` class
+            matrix (rows matched by stored class names, else in the split's
+            order), or a class-embedding provider config (``class_matrix``).
         visual_dim (int): ``D_v`` of the features.
         latent_dim (int): ``d``. MCFA: 64.
         visual_hidden (int): hidden width of E_v / D_v. MCFA: 512.
@@ -141,7 +120,8 @@ class MCFA(BaseModel):
         else:
             raise ValueError(f"MCFA: class_subset must be 'test' or 'val', got {class_subset!r}")
         self.class_subset = class_subset
-        embeddings = load_class_embeddings(class_embedding, self.split)
+        embeddings, _ = class_matrix(class_embedding, self.split.classes, owner='MCFA',
+                                     what='class vectors')
         self.register_buffer('class_embeddings', torch.from_numpy(embeddings))
         semantic_dim = embeddings.shape[1]
         self.visual_encoder = MODELS.build(dict(type='GaussianMLPEncoder', in_channels=visual_dim,
@@ -309,8 +289,4 @@ class MCFA(BaseModel):
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[List[DataSample]] = None) -> List[DataSample]:
         scores = self.logits(inputs).softmax(dim=1)
-        if data_samples is None:
-            data_samples = [DataSample() for _ in range(len(scores))]
-        for sample, score in zip(data_samples, scores):
-            sample.set_pred_score(score).set_pred_label(score.argmax().view(1))
-        return data_samples
+        return scores_to_data_samples(scores, data_samples)

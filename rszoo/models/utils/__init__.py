@@ -2,10 +2,12 @@
 SSKDNet's background masking + patch shuffling."""
 from .background_mask_shuffle import BackgroundMaskShuffle
 from .efficientnet_lite_keys import convert_efficientnet_lite_keys
+from .prediction_samples import scores_to_data_samples
 from .pretrained_weights import (PACKAGED_WEIGHTS, PackagedWeights, find_packaged_weights,
                                  load_from_pkgweights)
 
 __all__ = [
+    'scores_to_data_samples',
     'BackgroundMaskShuffle', 'convert_efficientnet_lite_keys', 'PACKAGED_WEIGHTS',
     'PackagedWeights', 'find_packaged_weights', 'load_from_pkgweights'
 ]

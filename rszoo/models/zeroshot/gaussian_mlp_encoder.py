@@ -15,6 +15,7 @@ from mmengine.model import BaseModule
 from torch import nn
 
 from rszoo.registry import MODELS
+from .hidden_mlp import hidden_mlp
 
 
 @MODELS.register_module()
@@ -30,14 +31,9 @@ class GaussianMLPEncoder(BaseModule):
                  hidden_channels: Union[int, Sequence[int]] = 512, init_cfg=None):
         super().__init__(init_cfg=init_cfg or dict(type='Xavier', layer='Linear',
                                                    distribution='uniform'))
-        hidden = [hidden_channels] if isinstance(hidden_channels, int) else list(hidden_channels)
-        layers, width = [], in_channels
-        for h in hidden:
-            layers += [nn.Linear(width, h), nn.ReLU(inplace=True)]
-            width = h
         self.in_channels = in_channels
         self.latent_dim = latent_dim
-        self.trunk = nn.Sequential(*layers)
+        self.trunk, width = hidden_mlp(in_channels, hidden_channels)
         self.mu = nn.Linear(width, latent_dim)
         self.logvar = nn.Linear(width, latent_dim)
 

@@ -8,6 +8,7 @@ from mmengine.model import BaseModule
 from torch import nn
 
 from rszoo.registry import MODELS
+from .hidden_mlp import hidden_mlp
 
 
 @MODELS.register_module()
@@ -23,14 +24,9 @@ class MLPDecoder(BaseModule):
                  hidden_channels: Union[int, Sequence[int]] = 512, init_cfg=None):
         super().__init__(init_cfg=init_cfg or dict(type='Xavier', layer='Linear',
                                                    distribution='uniform'))
-        hidden = [hidden_channels] if isinstance(hidden_channels, int) else list(hidden_channels)
-        layers, width = [], latent_dim
-        for h in hidden:
-            layers += [nn.Linear(width, h), nn.ReLU(inplace=True)]
-            width = h
-        layers.append(nn.Linear(width, out_channels))
         self.latent_dim = latent_dim
-        self.net = nn.Sequential(*layers)
+        self.net, width = hidden_mlp(latent_dim, hidden_channels)
+        self.net.append(nn.Linear(width, out_channels))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         if z.dim() != 2 or z.size(1) != self.latent_dim:
