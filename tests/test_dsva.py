@@ -263,6 +263,46 @@ def test_calibrated_stacking_moves_predictions_to_unseen(split_file):
     torch.testing.assert_close(calibrated[:, sorted(unseen)], plain[:, sorted(unseen)])
 
 
+def test_class_subset_val_leaves_out_the_unseen_test_classes(split_file):
+    """``class_subset='val'``: seen = seen - val_unseen, unseen = val_unseen; the
+    unseen test classes get -inf logits (zero probability) and cannot be trained on."""
+    split = ClassSplit.from_file(split_file)
+    assert split.subset_indices('test') == (split.seen_indices, split.unseen_indices)
+    assert split.subset_indices('val') == ([0, 1, 2], [3])
+    with pytest.raises(ValueError, match="DSVA: class_subset must be 'test' or 'val'"):
+        tiny_dsva(split_file, class_subset='train')
+    model = tiny_dsva(split_file, class_subset='val').eval()
+    assert model.seen_indices.tolist() == [0, 1, 2]
+    batch = model.data_preprocessor(image_batch([0, 1, 2, 3]), False)
+    with torch.no_grad():
+        logits = model.logits(batch['inputs'])
+        scores = model.predict_scores(batch['inputs'])
+    assert torch.isinf(logits[:, 4:]).all() and torch.isfinite(logits[:, :4]).all()
+    assert (scores[:, 4:] == 0).all()
+    torch.testing.assert_close(scores.sum(dim=1), torch.ones(4))
+    model.train()
+    optim = OptimWrapper(torch.optim.Adam(model.parameters(), lr=1e-3))
+    with pytest.raises(ValueError, match='not among the training classes'):
+        model.train_step(image_batch([3, 0]), optim)  # val_unseen: not a training class
+
+
+def test_frozen_efficientnet_lite0_tokens(split_file):
+    """The AID run's backbone: the Lite0 head map at 128 px is a 4 x 4 grid of
+    1280-d tokens; frozen_stages=9 leaves it without trainable parameters."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'dsva_effnet-lite0-in1k_aid150-25-5.py'))
+    split = ClassSplit.from_file(osp.join(REPO, cfg.model.class_split))
+    backbone = dict(cfg.model.backbone, init_cfg=None)  # no weights needed for shapes
+    model = MODELS.build(dict(cfg.model, backbone=backbone,
+                              class_attributes=np.ones((len(split.classes), 7), np.float32)))
+    assert not any(p.requires_grad for p in model.backbone.parameters())
+    model.train()
+    assert not any(m.training for m in model.backbone.modules()
+                   if isinstance(m, torch.nn.BatchNorm2d))
+    tokens, hw = model.extract_tokens(torch.randn(2, 3, 128, 128))
+    assert tokens.shape == (2, 16, 1280) and hw == (4, 4)
+    assert model.mapping.prototypes.shape == (7, 1280)
+
+
 def test_train_step_lowers_the_loss(split_file):
     model = tiny_dsva(split_file)
     model.train()
@@ -457,6 +497,65 @@ def test_show_attribute_attention_writes_png(split_file, tmp_path, capsys):
     assert maps['attention'].shape == (NUM_ATTR, 4, 4) and list(maps['attributes']) == names
     printed = capsys.readouterr().out
     assert 'top attributes' in printed and str(out) in printed
+
+
+def test_zsl_protocol_runs_dsva_end_to_end(tmp_path):
+    """tools/zeroshot/zsl_protocol.py --methods dsva on 6 class folders of tiny
+    images: a validation run (class_subset 'val') picks the calibration, the
+    test run reports ZSL / GZSL; both through the Runner."""
+    import sys
+    sys.path.insert(0, osp.join(REPO, 'tools', 'zeroshot'))
+    import zsl_protocol
+    rng = np.random.default_rng(0)
+    root = tmp_path / 'images'
+    for name in CLASSES:
+        (root / name).mkdir(parents=True)
+        for i in range(5):
+            Image.fromarray(rng.integers(0, 256, (24, 24, 3), dtype=np.uint8)) \
+                .save(root / name / f'{name}_{i}.png')
+    split = tmp_path / 'split.json'
+    ClassSplit(dataset='toy', classes=CLASSES, seen=SEEN, unseen=UNSEEN,
+               val_unseen=[SEEN[-1]], seed=0, source='test').to_file(str(split))
+    attrs = tmp_path / 'attrs.npy'
+    np.save(attrs, class_matrix())
+    (tmp_path / 'attrs.txt').write_text('\n'.join(CLASSES) + '\n')
+    pipeline = [dict(type='LoadRSImage'), dict(type='Resize', scale=(32, 32)),
+                dict(type='PackInputs')]
+    data = dict(type='ZeroShotDataset', dataset=dict(type='RSSceneDataset', data_root=str(root)),
+                class_split=str(split), subset='train', seen_test_ratio=0.2, split_seed=0,
+                pipeline=pipeline)
+    model = dict(type='DSVA', class_split=str(split), class_attributes=str(attrs),
+                 backbone=TINY_VIT, class_subset='test',
+                 concentration=dict(type='AttentionConcentration', window_ratio=0.5, top_k=2),
+                 data_preprocessor=dict(type='ClsDataPreprocessor', mean=[127.5] * 3,
+                                        std=[127.5] * 3, to_rgb=True))
+    loader = dict(batch_size=4, num_workers=0, dataset=data,
+                  sampler=dict(type='EpisodicClassSampler', ways=2, shots=2,
+                               episodes_per_epoch=2))
+    test_loader = dict(batch_size=8, num_workers=0, dataset=dict(data, subset='test'),
+                       sampler=dict(type='DefaultSampler', shuffle=False))
+    config = tmp_path / 'dsva_tiny.py'
+    config.write_text(
+        "_base_ = ['%s']\n" % osp.join(REPO, 'configs/_base_/default_runtime.py') +
+        f'model = {model!r}\ntrain_dataloader = {loader!r}\n'
+        f'val_dataloader = {test_loader!r}\ntest_dataloader = val_dataloader\n'
+        "val_evaluator = dict(type='ZSLMetric')\ntest_evaluator = val_evaluator\n"
+        "optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3))\n"
+        "train_cfg = dict(by_epoch=True, max_epochs=2, val_interval=2)\n"
+        "val_cfg = dict()\ntest_cfg = dict()\n"
+        "default_hooks = dict(channels_last=dict(enable=False))\n")
+    out = tmp_path / 'rows.jsonl'
+    rows = zsl_protocol.main(['--methods', 'dsva', '--dsva-config', str(config),
+                              '--splits', str(split), '--embeddings', str(attrs),
+                              '--work-dir', str(tmp_path / 'proto'), '--out', str(out)])
+    assert len(rows) == 1 and rows[0]['method'] == 'dsva'
+    for key in ('zsl/top1', 'gzsl/seen', 'gzsl/unseen', 'gzsl/H', 'gzsl/ausuc'):
+        assert 0 <= rows[0][key] <= 100, key
+    assert isinstance(rows[0]['gamma'], float)
+    work = tmp_path / 'proto' / 'split_attrs.npy' / 'dsva'
+    assert (work / 'val' / 'epoch_2.pth').exists() and (work / 'test' / 'epoch_2.pth').exists()
+    with pytest.raises(SystemExit):  # the feature methods need --features
+        zsl_protocol.parse_args(['--methods', 'mcfa', '--splits', str(split)])
 
 
 # -- configs, metafile, registry -----------------------------------------------------------------

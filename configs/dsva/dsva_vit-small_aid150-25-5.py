@@ -68,6 +68,7 @@ model = dict(
     concentration_start_iter=5 * episodes_per_epoch,  # proposals from epoch 5 on (rszoo)
     freeze_backbone_iters=0,       # a scratch ViT must learn from the start (README)
     calibration_gamma=0.0,         # GZSL calibration is the metric's (tuned on val_*)
+    class_subset='test',           # 'val': the validation classes (tools/zeroshot/zsl_protocol.py)
     data_preprocessor=dict(
         type='ClsDataPreprocessor',
         mean=[123.675, 116.28, 103.53],

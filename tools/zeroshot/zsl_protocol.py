@@ -7,6 +7,12 @@ classes, test on the unseen classes, report mean +- std.
         [--mcfa-config configs/mcfa/mcfa_effnet-lite0-in1k_glove_aid150-25-5.py] \
         [--work-dir work_dirs/zsl_protocol] [--out results.jsonl]
 
+    # DSVA (images through its backbone; the class matrix is the attribute file)
+    python tools/zeroshot/zsl_protocol.py --methods dsva \
+        --dsva-config configs/dsva/dsva_effnet-lite0-in1k_aid150-25-5.py \
+        --splits splits/zsl/aid/aid_25-5_seed0.json [...] \
+        --embeddings work_dirs/dsva/attributes/aid150_rs-visual-attributes.npy
+
 For every split file and class embedding, each method is
 
 1. tuned on the split's VALIDATION classes only (``val_train``: training images
@@ -24,6 +30,9 @@ For every split file and class embedding, each method is
 The unseen test classes' images and labels are never used before step 2's
 evaluation. One JSON line per (split, embedding, method) goes to ``--out``;
 a markdown table of mean +- sample std over the splits is printed at the end.
+DSVA runs through mmengine's Runner with ``--dsva-config`` (``class_subset``
+``'val'`` for the validation run, ``'test'`` for the test run; its scores are
+the model's ``pred_score`` on the subset's images, calibration 0).
 MCFA runs through mmengine's Runner with ``--mcfa-config`` (its
 ``FitZSLClassifierHook`` fits the latent classifier).
 """
@@ -58,7 +67,7 @@ DEVISE_GRID = dict(lr=[1e-3, 1e-2], margin=[0.1, 1.0])
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='ZSL / GZSL protocol over seeded splits')
-    parser.add_argument('--features', required=True)
+    parser.add_argument('--features', help='features .npz (ESZSL, DeViSE, MCFA)')
     parser.add_argument('--splits', nargs='+', required=True)
     parser.add_argument('--embeddings', nargs='+', default=['glove'],
                         help=f'names in {sorted(EMBEDDINGS)} or class matrix files '
@@ -66,10 +75,15 @@ def parse_args(argv=None):
     parser.add_argument('--methods', nargs='+', default=['eszsl', 'devise', 'mcfa'])
     parser.add_argument('--mcfa-config', default='configs/mcfa/'
                         'mcfa_effnet-lite0-in1k_glove_aid150-25-5.py')
+    parser.add_argument('--dsva-config', default='configs/dsva/'
+                        'dsva_effnet-lite0-in1k_aid150-25-5.py')
     parser.add_argument('--work-dir', default='work_dirs/zsl_protocol')
     parser.add_argument('--cache-dir', default='work_dirs/class_embeddings')
     parser.add_argument('--out', help='append JSON lines here')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not args.features and set(args.methods) & {'eszsl', 'devise', 'mcfa'}:
+        parser.error('--features is required for eszsl, devise and mcfa')
+    return args
 
 
 def embedding_matrix(name, split, cache_dir):
@@ -126,22 +140,28 @@ def run_linear(method, features, split_file, emb):
     return row
 
 
-def run_mcfa(config, features, split_file, emb_file, work_dir):
+def runner_for(config, work_dir, name, split_file, class_subset, train_subset, test_subset,
+               model_updates, dataset_updates, with_val=True):
+    """A Runner of ``config`` on one split: the model's ``class_split`` and
+    ``class_subset``, the train data set's subset ``train_subset`` and the
+    val/test data sets' ``test_subset`` (plus ``model_updates`` /
+    ``dataset_updates``). ``with_val=False`` drops the Runner's own
+    validation (the caller scores the test subset itself)."""
     from mmengine.config import Config
     from mmengine.runner import Runner
+    cfg = Config.fromfile(config)
+    cfg.work_dir = osp.join(work_dir, name)
+    cfg.experiment_name = name
+    cfg.model.update(class_split=split_file, class_subset=class_subset, **model_updates)
+    for key, subset in (('train_dataloader', train_subset), ('val_dataloader', test_subset),
+                        ('test_dataloader', test_subset)):
+        cfg[key].dataset.update(class_split=split_file, subset=subset, **dataset_updates)
+    if not with_val:
+        cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    return Runner.from_cfg(cfg)
 
-    def runner_for(subset_train, subset_test, class_subset, name):
-        cfg = Config.fromfile(config)
-        cfg.work_dir = osp.join(work_dir, name)
-        cfg.experiment_name = name
-        cfg.model.class_split = split_file
-        cfg.model.class_embedding = emb_file
-        cfg.model.class_subset = class_subset
-        for key, subset in (('train_dataloader', subset_train), ('val_dataloader', subset_test),
-                            ('test_dataloader', subset_test)):
-            cfg[key].dataset.update(features=features, class_split=split_file, subset=subset)
-        return Runner.from_cfg(cfg)
 
+def run_mcfa(config, features, split_file, emb_file, work_dir):
     def scores_of(runner, subset):
         x, y, seen, unseen = load(features, split_file, subset)
         model = runner.model
@@ -150,13 +170,51 @@ def run_mcfa(config, features, split_file, emb_file, work_dir):
             # probabilities: classes outside the subset get 0 (their logits are -inf)
             return model(x, mode='tensor').softmax(dim=1).double(), y, seen, unseen
 
-    val_runner = runner_for('val_train', 'val_test', 'val', 'val')
-    val_runner.train()
-    vs, vy, vseen, vunseen = scores_of(val_runner, 'val_test')
+    def run(train_subset, test_subset, class_subset):
+        runner = runner_for(config, work_dir, class_subset, split_file, class_subset,
+                            train_subset, test_subset, dict(class_embedding=emb_file),
+                            dict(features=features))
+        runner.train()
+        return scores_of(runner, test_subset)
+
+    vs, vy, vseen, vunseen = run('val_train', 'val_test', 'val')
     gamma, _ = choose_calibration(vs.numpy(), vy.numpy(), vseen, vunseen)
-    runner = runner_for('train', 'test', 'test', 'test')
-    runner.train()
-    s, y, seen, unseen = scores_of(runner, 'test')
+    s, y, seen, unseen = run('train', 'test', 'test')
+    return evaluate(s, y, seen, unseen, gamma)
+
+
+def runner_scores(runner):
+    """``(pred_score (N, C), labels (N,), seen, unseen)`` of the Runner's model
+    on its test data set (the model's ``test_step``, in eval mode)."""
+    loader = runner.build_dataloader(runner.cfg.test_dataloader)
+    model = runner.model
+    model.eval()
+    scores, labels = [], []
+    with torch.no_grad():
+        for batch in loader:
+            for sample in model.test_step(batch):
+                scores.append(sample.pred_score.double().cpu())
+                labels.append(int(sample.gt_label))
+    meta = loader.dataset.metainfo
+    return (torch.stack(scores), torch.tensor(labels), list(meta['seen_indices']),
+            list(meta['unseen_indices']))
+
+
+def run_dsva(config, split_file, emb_file, work_dir):
+    """DSVA: a validation run (``class_subset='val'``) picks the calibration
+    factor on ``val_test``; the test run trains on ``train`` and scores
+    ``test``."""
+    def run(train_subset, test_subset, class_subset):
+        runner = runner_for(config, work_dir, class_subset, split_file, class_subset,
+                            train_subset, test_subset,
+                            dict(class_attributes=emb_file, calibration_gamma=0.), {},
+                            with_val=False)
+        runner.train()
+        return runner_scores(runner)
+
+    vs, vy, vseen, vunseen = run('val_train', 'val_test', 'val')
+    gamma, _ = choose_calibration(vs.numpy(), vy.numpy(), vseen, vunseen)
+    s, y, seen, unseen = run('train', 'test', 'test')
     return evaluate(s, y, seen, unseen, gamma)
 
 
@@ -193,7 +251,10 @@ def main(argv=None):
             np.save(emb_file, matrix)
             for method in args.methods:
                 start = time.perf_counter()
-                if method == 'mcfa':
+                if method == 'dsva':
+                    row = run_dsva(args.dsva_config, split_file, emb_file,
+                                   osp.join(args.work_dir, tag, 'dsva'))
+                elif method == 'mcfa':
                     row = run_mcfa(args.mcfa_config, args.features, split_file, emb_file,
                                    osp.join(args.work_dir, tag, 'mcfa'))
                 else:

@@ -119,6 +119,19 @@ class ClassSplit:
     def unseen_indices(self) -> List[int]:
         return self.indices(self.unseen)
 
+    def subset_indices(self, class_subset: str,
+                       owner: str = 'ClassSplit') -> Tuple[List[int], List[int]]:
+        """Global ``(seen, unseen)`` indices of a model's class subset:
+        ``'test'``: the split's seen / unseen classes; ``'val'``: its
+        validation classes (seen minus ``val_unseen`` as seen, ``val_unseen``
+        as unseen; the unseen test classes take no part), for tuning."""
+        if class_subset == 'test':
+            return self.seen_indices, self.unseen_indices
+        if class_subset == 'val':
+            val = self.validation_split()
+            return self.indices(val.seen), self.indices(val.unseen)
+        raise ValueError(f"{owner}: class_subset must be 'test' or 'val', got {class_subset!r}")
+
     def validation_split(self) -> 'ClassSplit':
         """The tuning split: ``seen - val_unseen`` as seen, ``val_unseen`` as
         unseen, over the seen classes only (the unseen test classes are gone)."""

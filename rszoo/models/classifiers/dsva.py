@@ -34,8 +34,8 @@ authors' ``pretrain_epoch``: only prototypes and the global head learn).
 
 Inference (ZSL and GZSL): logits over ALL ``C`` classes = the mean of the
 logits of the ``test_branches`` (default: the prototype branch, plus the
-proposal branch when concentration is on); ``pred_score = softmax(logits)``,
-then calibrated stacking (Chao et al., ECCV 2016) subtracts
+proposal branch when concentration is on; -inf for classes outside
+``class_subset``); ``pred_score = softmax(logits)``, then calibrated stacking (Chao et al., ECCV 2016) subtracts
 ``calibration_gamma`` from the seen classes' scores
 (:func:`rszoo.evaluation.functional.calibrated_stacking`; the authors: 0.7 in
 their ZSL scripts, 1e-4 for GZSL). ZSL restricts the arg-max to the unseen
@@ -130,6 +130,11 @@ class DSVA(BaseModel):
         attribute_names (str | list, optional): names of the ``A`` attributes
             (a file, one a line); default: the matrix's
             ``<stem>.attributes.txt`` sidecar, else ``attr_<k>``.
+        class_subset (str): ``'test'`` (default): seen / unseen are the
+            split's; ``'val'``: its validation classes (seen minus
+            ``val_unseen`` as seen, ``val_unseen`` as unseen), for tuning
+            without the unseen test classes: their logits are -inf and their
+            attribute vectors take no part. Indices stay global either way.
         num_extra_tokens (int, optional): leading non-patch tokens of a 3-D
             backbone output; default: the backbone's ``num_extra_tokens``
             attribute, else 0.
@@ -162,6 +167,7 @@ class DSVA(BaseModel):
                  freeze_backbone_iters: int = 0,
                  calibration_gamma: float = 0.0,
                  attribute_names: Union[str, Sequence[str], None] = None,
+                 class_subset: str = 'test',
                  num_extra_tokens: Optional[int] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
@@ -171,9 +177,13 @@ class DSVA(BaseModel):
         matrix, names = load_class_attributes(class_attributes, self.split)
         num_classes, num_attributes = matrix.shape
         self.register_buffer('class_attributes', torch.from_numpy(matrix))
-        self.register_buffer('seen_indices',
-                             torch.tensor(self.split.seen_indices, dtype=torch.long),
+        seen, unseen = self.split.subset_indices(class_subset, owner='DSVA')
+        self.class_subset = class_subset
+        self.register_buffer('seen_indices', torch.tensor(seen, dtype=torch.long),
                              persistent=False)
+        active = torch.zeros(num_classes, dtype=torch.bool)
+        active[seen + unseen] = True
+        self.register_buffer('active_classes', active, persistent=False)
         self.register_buffer('iteration', torch.zeros((), dtype=torch.long))
 
         self.backbone = MODELS.build(backbone)
@@ -368,7 +378,8 @@ class DSVA(BaseModel):
         return self._test_logits(out)
 
     def _test_logits(self, out: Dict[str, Dict[str, torch.Tensor]]) -> torch.Tensor:
-        return torch.stack([out[b]['logits'] for b in self.test_branches]).mean(dim=0)
+        logits = torch.stack([out[b]['logits'] for b in self.test_branches]).mean(dim=0)
+        return logits.masked_fill(~self.active_classes, float('-inf'))
 
     def calibrate(self, scores: torch.Tensor,
                   calibration_gamma: Optional[float] = None) -> torch.Tensor:

@@ -110,15 +110,8 @@ class MCFA(BaseModel):
         data_preprocessor = data_preprocessor or dict(type='FeatureDataPreprocessor')
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.split = ClassSplit.from_file(class_split)
-        if class_subset == 'test':
-            self.seen_indices = list(self.split.seen_indices)
-            self.unseen_indices = list(self.split.unseen_indices)
-        elif class_subset == 'val':
-            val = self.split.validation_split()
-            self.seen_indices = self.split.indices(val.seen)
-            self.unseen_indices = self.split.indices(val.unseen)
-        else:
-            raise ValueError(f"MCFA: class_subset must be 'test' or 'val', got {class_subset!r}")
+        self.seen_indices, self.unseen_indices = self.split.subset_indices(
+            class_subset, owner='MCFA')
         self.class_subset = class_subset
         embeddings, _ = class_matrix(class_embedding, self.split.classes, owner='MCFA',
                                      what='class vectors')
