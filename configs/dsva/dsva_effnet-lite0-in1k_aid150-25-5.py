@@ -12,7 +12,6 @@
 # CLIP weights exist offline. Every choice: configs/dsva/README.md.
 _base_ = ['./dsva_vit-small_aid150-25-5.py']
 
-img_size = 128
 episodes_per_epoch = 100
 max_epochs = 10
 
@@ -35,22 +34,8 @@ model = dict(
         to_rgb=True),
 )
 
-train_pipeline = [
-    dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
-    dict(type='PackInputs'),
-]
-train_dataloader = dict(
-    sampler=dict(episodes_per_epoch=episodes_per_epoch),
-    dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+# pipelines (128 px, horizontal flips) and test loader: the base config's
+train_dataloader = dict(sampler=dict(episodes_per_epoch=episodes_per_epoch))
 
 param_scheduler = []  # constant lr 1e-4 (the authors' first phase)
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
