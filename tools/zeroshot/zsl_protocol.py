@@ -161,6 +161,17 @@ def runner_for(config, work_dir, name, split_file, class_subset, train_subset, t
     return Runner.from_cfg(cfg)
 
 
+def validate_then_test(run):
+    """A Runner method's protocol: ``run(train_subset, test_subset,
+    class_subset)`` -> ``(scores, labels, seen, unseen)``; the validation run
+    picks the calibration factor (best H on ``val_test``), the test run is
+    evaluated with it."""
+    vs, vy, vseen, vunseen = run('val_train', 'val_test', 'val')
+    gamma, _ = choose_calibration(vs.numpy(), vy.numpy(), vseen, vunseen)
+    s, y, seen, unseen = run('train', 'test', 'test')
+    return evaluate(s, y, seen, unseen, gamma)
+
+
 def run_mcfa(config, features, split_file, emb_file, work_dir):
     def scores_of(runner, subset):
         x, y, seen, unseen = load(features, split_file, subset)
@@ -177,10 +188,7 @@ def run_mcfa(config, features, split_file, emb_file, work_dir):
         runner.train()
         return scores_of(runner, test_subset)
 
-    vs, vy, vseen, vunseen = run('val_train', 'val_test', 'val')
-    gamma, _ = choose_calibration(vs.numpy(), vy.numpy(), vseen, vunseen)
-    s, y, seen, unseen = run('train', 'test', 'test')
-    return evaluate(s, y, seen, unseen, gamma)
+    return validate_then_test(run)
 
 
 def runner_scores(runner):
@@ -212,10 +220,7 @@ def run_dsva(config, split_file, emb_file, work_dir):
         runner.train()
         return runner_scores(runner)
 
-    vs, vy, vseen, vunseen = run('val_train', 'val_test', 'val')
-    gamma, _ = choose_calibration(vs.numpy(), vy.numpy(), vseen, vunseen)
-    s, y, seen, unseen = run('train', 'test', 'test')
-    return evaluate(s, y, seen, unseen, gamma)
+    return validate_then_test(run)
 
 
 def summary(rows):

@@ -35,8 +35,8 @@ authors' ``pretrain_epoch``: only prototypes and the global head learn).
 Inference (ZSL and GZSL): logits over ALL ``C`` classes = the mean of the
 logits of the ``test_branches`` (default: the prototype branch, plus the
 proposal branch when concentration is on; -inf for classes outside
-``class_subset``); ``pred_score = softmax(logits)``, then calibrated stacking (Chao et al., ECCV 2016) subtracts
-``calibration_gamma`` from the seen classes' scores
+``class_subset``); ``pred_score = softmax(logits)``, then calibrated stacking
+(Chao et al., ECCV 2016) subtracts ``calibration_gamma`` from the seen classes' scores
 (:func:`rszoo.evaluation.functional.calibrated_stacking`; the authors: 0.7 in
 their ZSL scripts, 1e-4 for GZSL). ZSL restricts the arg-max to the unseen
 classes in the metric (``ZSLMetric``). Use either this gamma or the metric's
