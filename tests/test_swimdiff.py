@@ -644,9 +644,9 @@ def test_metafile_and_model_index():
 
 
 # --------------------------------------------------------------------------
-# The commands of configs/swimdiff/README.md, on 120 real images
+# The commands of configs/swimdiff/README.md, on 120 real images (~35 s: in the
+# default suite; skipped without ../shared/data)
 # --------------------------------------------------------------------------
-@pytest.mark.slow
 def test_tools_train_pretrains_then_probes_the_backbone(aid_root, tmp_path):
     import json
     import subprocess
