@@ -235,6 +235,8 @@ def test_dsva_shapes_tokens_and_attention(split_file):
     assert maps['attention'].shape == (2, NUM_ATTR, 4, 4) and maps['boxes'].shape == (2, 4)
     assert maps['pred_score'].shape == (2, 6)
     assert model(x).shape == (2, 6)  # mode='tensor': test logits
+    with pytest.raises(RuntimeError, match='DSVA: invalid mode "feats"'):
+        model(x, mode='feats')
     with pytest.raises(ValueError, match='num_attributes=3'):
         tiny_dsva(split_file, mapping=dict(type='VisualAttributeMapping', num_attributes=3))
     with pytest.raises(ValueError, match='concentration is None'):

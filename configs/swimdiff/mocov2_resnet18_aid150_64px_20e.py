@@ -5,6 +5,7 @@
 # swimdiff_resnet18_aid150_64px_20e.py.
 _base_ = [
     '../_base_/datasets/aid150_selfsup_mocov2.py',
+    '../_base_/schedules/sgd_lr0.03_cosine_selfsup_20e.py',
     '../_base_/default_runtime.py',
 ]
 
@@ -20,15 +21,5 @@ model = dict(
     head=dict(type='ContrastiveHead', loss=dict(type='CrossEntropyLoss'), temperature=0.2),
 )
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.03, momentum=0.9, weight_decay=1e-4))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, T_max=19, eta_min=0.0,
-         convert_to_iter_based=True),
-]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=20)
-auto_scale_lr = dict(base_batch_size=64)
+# optimiser, schedule, epochs: ../_base_/schedules/sgd_lr0.03_cosine_selfsup_20e.py
 default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1))

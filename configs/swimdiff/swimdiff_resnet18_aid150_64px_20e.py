@@ -9,6 +9,7 @@
 # model.batch_negatives = False with 'none' is MoCo v2's loss exactly.
 _base_ = [
     '../_base_/datasets/aid150_selfsup_mocov2.py',
+    '../_base_/schedules/sgd_lr0.03_cosine_selfsup_20e.py',
     '../_base_/default_runtime.py',
 ]
 
@@ -38,16 +39,5 @@ model = dict(
                       beta_end=0.02, beta_schedule='linear')),
 )
 
-# SGD, MoCo v2's lr 0.03 (for batch 256) kept at batch 64, 1-epoch warm-up + cosine
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.03, momentum=0.9, weight_decay=1e-4))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, T_max=19, eta_min=0.0,
-         convert_to_iter_based=True),
-]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=20)
-auto_scale_lr = dict(base_batch_size=64)
+# optimiser, schedule, epochs: ../_base_/schedules/sgd_lr0.03_cosine_selfsup_20e.py
 default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1))

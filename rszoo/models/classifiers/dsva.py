@@ -55,6 +55,7 @@ from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
 
 from rszoo.datasets.zeroshot import ClassSplit
+from rszoo.models.utils.forward_modes import LossPredictTensorMixin
 from rszoo.models.utils.prediction_samples import scores_to_data_samples
 from rszoo.registry import MODELS
 
@@ -93,7 +94,7 @@ def read_names(path: str) -> List[str]:
 
 
 @MODELS.register_module()
-class DSVA(BaseModel):
+class DSVA(LossPredictTensorMixin, BaseModel):
     """Args:
         backbone (dict): a ViT returning tokens: mmpretrain
             ``VisionTransformer`` with ``out_type='raw'`` (extra tokens dropped
@@ -420,12 +421,3 @@ class DSVA(BaseModel):
         if 'proposal' in out:
             result['boxes'] = out['proposal']['boxes']
         return result
-
-    def forward(self, inputs: torch.Tensor, data_samples=None, mode: str = 'tensor'):
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.logits(inputs)
-        raise RuntimeError(f'DSVA: invalid mode "{mode}"')

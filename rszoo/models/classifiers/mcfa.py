@@ -49,12 +49,13 @@ from mmpretrain.structures import DataSample
 
 from rszoo.datasets.zeroshot import ClassSplit
 from rszoo.models.class_embeddings import class_matrix
+from rszoo.models.utils.forward_modes import LossPredictTensorMixin
 from rszoo.models.utils.prediction_samples import scores_to_data_samples
 from rszoo.registry import MODELS
 
 
 @MODELS.register_module()
-class MCFA(BaseModel):
+class MCFA(LossPredictTensorMixin, BaseModel):
     """Args:
         class_split (str): :class:`ClassSplit` JSON (seen / unseen classes).
         class_embedding (str | dict): a ``.npy`` / ``.mat`` / ``.csv`` class
@@ -260,15 +261,6 @@ class MCFA(BaseModel):
         """``mu_v(x)`` (N, d): the deterministic latent used at test time."""
         self._check_inputs(inputs)
         return self.visual_encoder(inputs)[0]
-
-    def forward(self, inputs: torch.Tensor, data_samples=None, mode: str = 'tensor'):
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.logits(inputs)
-        raise RuntimeError(f'MCFA: invalid mode "{mode}"')
 
     def logits(self, inputs: torch.Tensor) -> torch.Tensor:
         if not bool(self.classifier_fitted):

@@ -17,3 +17,6 @@ __all__ += ['DDPMSchedule']
 from .attention_concentration import AttentionConcentration  # noqa: F401,E402
 
 __all__ += ['AttentionConcentration']
+from .forward_modes import LossPredictTensorMixin  # noqa: F401,E402
+
+__all__ += ['LossPredictTensorMixin']
