@@ -10,7 +10,8 @@ import pytest
 import torch
 from mmengine.fileio import get_file_backend
 
-from rszoo.utils import atomic_write_bytes, register_all_modules
+from rszoo.fileio import atomic_write_bytes
+from rszoo.utils import register_all_modules
 
 register_all_modules()
 

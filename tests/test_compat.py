@@ -151,3 +151,17 @@ def test_b9_negative_hue_jitter_works_and_positive_is_unchanged():
     for _ in range(8):
         assert jitter.transform(dict(img=img.copy()))['img'].shape == img.shape
     assert photometric.adjust_hue is mmcv.adjust_hue
+
+
+def test_b10_mmpretrain_imports_with_transformers_5_and_pycocotools():
+    """``import mmpretrain.models`` works whatever transformers is installed;
+    under transformers 5 the multimodal models are mmpretrain's placeholders."""
+    code = ('from rszoo.utils import register_all_modules; register_all_modules(); '
+            'import transformers, mmpretrain.utils.dependency as d; '
+            'from mmengine.utils import digit_version; '
+            'from mmpretrain.registry import MODELS; '
+            'assert MODELS.get("ResNet") is not None; '
+            'v5 = digit_version(transformers.__version__) >= digit_version("5.0.0"); '
+            'assert (not d.WITH_MULTIMODAL) if v5 else True; print("ok")')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip().endswith('ok'), out.stderr[-2000:]

@@ -18,6 +18,7 @@ import rszoo.datasets  # noqa: F401  (registers datasets and transforms)
 from rszoo.datasets import (AID, RSSCN7, WHU_RS19, EuroSAT_RGB, LoadRSImage,
                             NWPU_RESISC45, PatternNet, RSSceneDataset,
                             UCMerced)
+from rszoo import fileio
 from rszoo.datasets import scene_classification
 from rszoo.datasets.transforms.loading import BandCountError, CorruptImageError
 from rszoo.registry import DATASETS, TRANSFORMS
@@ -257,7 +258,7 @@ def test_split_file_relative_path_resolution(mixed_tree, tmp_path,
     assert len(dataset) == 1
     assert dataset.split_file == str(tmp_path / 'split.txt')
     # not in the cwd: resolved against the repo root
-    assert scene_classification.resolve_path('rszoo/registry.py') == osp.join(
+    assert fileio.resolve_path('rszoo/registry.py') == osp.join(
         REPO_ROOT, 'rszoo', 'registry.py')
 
 

@@ -86,7 +86,7 @@ def load_attribute_vocabulary(path: Optional[str] = None, with_groups: bool = Fa
         list[str], or ``(list[str], dict group -> list[str])`` with
         ``with_groups``.
     """
-    from rszoo.datasets.scene_classification import resolve_path
+    from rszoo.fileio import resolve_path
     path = resolve_path(path or DEFAULT_VOCABULARY)
     if not osp.isfile(path):
         raise FileNotFoundError(f'attribute vocabulary {path} does not exist')
@@ -330,8 +330,8 @@ def write_attribute_matrix(annotation: AttributeAnnotation, out: str,
                            extra_metadata: Optional[dict] = None) -> Dict[str, str]:
     """Write ``OUT.npy``, ``OUT.txt``, ``OUT.attributes.txt`` and
     ``OUT.meta.json`` (module doc), each atomically. Returns the paths."""
-    from rszoo.models.class_embeddings import save_npy_atomic
-    from rszoo.utils.atomic_io import atomic_write_bytes
+    from rszoo.fileio import atomic_save_npy
+    from rszoo.fileio import atomic_write_bytes
     if not out.endswith('.npy'):
         raise ValueError(f'write_attribute_matrix: the output must end in .npy, got {out}')
     matrix = np.asarray(annotation.matrix, dtype=np.float32)
@@ -344,7 +344,7 @@ def write_attribute_matrix(annotation: AttributeAnnotation, out: str,
     stem = out[:-len('.npy')]
     paths = dict(matrix=out, class_names=stem + '.txt',
                  attribute_names=stem + '.attributes.txt', metadata=stem + '.meta.json')
-    save_npy_atomic(matrix, out)
+    atomic_save_npy(matrix, out)
     atomic_write_bytes(('\n'.join(annotation.class_names) + '\n').encode('utf-8'),
                        paths['class_names'])
     atomic_write_bytes(('\n'.join(annotation.attribute_names) + '\n').encode('utf-8'),

@@ -22,36 +22,15 @@ import numpy as np
 from mmengine.logging import print_log
 from mmpretrain.datasets import BaseDataset
 
+from rszoo.fileio import REPO_ROOT, resolve_path
 from rszoo.registry import DATASETS, TRANSFORMS
 from .transforms.loading import CorruptImageError, decode_image
 
 #: File extensions read as images (compared case-insensitively).
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.tif', '.tiff', '.bmp')
 
-#: The repository root: the folder above the ``rszoo`` package.
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
 #: How many offending paths a summary message lists.
 _MAX_LISTED = 5
-
-
-def resolve_path(path: Union[str, os.PathLike]) -> str:
-    """Resolve a user-given path: as is if absolute, else against the
-    current working directory first, then against the repository root.
-
-    Returns the absolute path that exists, or, when neither exists, the path
-    resolved against the working directory (for the error message).
-    """
-    path = osp.expanduser(os.fspath(path))
-    if osp.isabs(path):
-        return path
-    from_cwd = osp.abspath(path)
-    if osp.exists(from_cwd):
-        return from_cwd
-    from_repo = osp.normpath(osp.join(REPO_ROOT, path))
-    if osp.exists(from_repo):
-        return from_repo
-    return from_cwd
 
 
 def is_image_file(name: str) -> bool:

@@ -30,6 +30,12 @@ has its own test in ``tests/test_compat.py``.
        factor (``np.uint8(-25)``), so MoCo v2's      what numpy<2's uint8 cast did; positive
        ``ColorJitter(hue=0.1)`` fails on half the    factors go to mmcv's own function
        images
+ B10   transformers>=5 (sentence-transformers 6)     :func:`skip_mmpretrain_multimodal` turns
+       with pycocotools installed: mmpretrain        mmpretrain's ``WITH_MULTIMODAL`` off before
+       imports its BLIP/LLaVA models, which need     ``mmpretrain.models`` is imported: those
+       transformers 4 names (``apply_chunking_to_    models become mmpretrain's own "needs extra
+       forward``): ``TypeError: NoneType takes no    dependencies" placeholders; rszoo uses none
+       arguments`` on ``import mmpretrain.models``
 =====  ===========================================  ==========================================
 """
 import os
@@ -93,6 +99,28 @@ def _pickle_history_buffers_without_default_methods() -> None:
 
     __getstate__._rszoo_patched = True
     HistoryBuffer.__getstate__ = __getstate__
+
+
+def skip_mmpretrain_multimodal() -> bool:
+    """B10: keep mmpretrain from importing its transformers-4 multimodal models.
+
+    mmpretrain 1.2.0 imports BLIP, LLaVA, ... whenever ``pycocotools`` and
+    ``transformers>=4.28`` are installed; under transformers 5 (required by
+    sentence-transformers 6) those modules fail at import. Setting
+    ``WITH_MULTIMODAL = False`` first makes mmpretrain register its own
+    placeholders for them instead. Returns whether the switch was needed.
+    """
+    import sys
+
+    import transformers
+    from mmengine.utils import digit_version
+    if digit_version(transformers.__version__) < digit_version('5.0.0'):
+        return False
+    if 'mmpretrain.models.multimodal' in sys.modules:
+        return False
+    import mmpretrain.utils.dependency as dependency
+    dependency.WITH_MULTIMODAL = False
+    return True
 
 
 def import_mmpretrain_modules() -> None:
@@ -191,5 +219,6 @@ def fix_mmcv_adjust_hue() -> None:
 def apply_stack_fixes() -> None:
     """Apply every process-wide fix above (idempotent)."""
     allow_mmengine_checkpoint_globals()
+    skip_mmpretrain_multimodal()
     import_mmpretrain_modules()
     fix_mmcv_adjust_hue()

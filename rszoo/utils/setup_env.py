@@ -15,6 +15,7 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     and mmpretrain's through the parent registries.
     """
     apply_stack_fixes()
+    import rszoo.fileio  # noqa: F401  (the 'atomic_local' checkpoint backend)
     import rszoo.datasets  # noqa: F401
     import rszoo.engine  # noqa: F401
     import rszoo.evaluation  # noqa: F401

@@ -58,7 +58,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def read_classes(args: argparse.Namespace) -> List[str]:
     if args.classes_file:
-        from rszoo.datasets.scene_classification import resolve_path
+        from rszoo.fileio import resolve_path
         path = resolve_path(args.classes_file)
         if not osp.isfile(path):
             raise SystemExit(f'--classes-file {args.classes_file} does not exist')

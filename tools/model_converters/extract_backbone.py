@@ -23,7 +23,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 import torch  # noqa: E402
 
-from rszoo.utils import apply_stack_fixes, atomic_write_bytes  # noqa: E402
+from rszoo.fileio import atomic_write_bytes  # noqa: E402
+from rszoo.utils import apply_stack_fixes  # noqa: E402
 
 KEPT_META = ('epoch', 'iter', 'seed', 'experiment_name', 'time')
 

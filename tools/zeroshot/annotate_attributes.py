@@ -135,7 +135,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     attributes = aa.load_attribute_vocabulary(opts.get('vocabulary'))
     split = None
     if opts.get('class_split'):
-        from rszoo.datasets.scene_classification import resolve_path
+        from rszoo.fileio import resolve_path
         from rszoo.datasets.zeroshot import ClassSplit
         split = ClassSplit.from_file(resolve_path(opts['class_split']))
     extra = dict(vocabulary=opts.get('vocabulary') or aa.DEFAULT_VOCABULARY,

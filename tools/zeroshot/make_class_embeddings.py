@@ -82,7 +82,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def read_classes(args: argparse.Namespace) -> List[str]:
-    from rszoo.datasets.scene_classification import resolve_path
+    from rszoo.fileio import resolve_path
     if args.classes_from:
         from rszoo.datasets.zeroshot import ClassSplit
         return list(ClassSplit.from_file(resolve_path(args.classes_from)).classes)
@@ -124,14 +124,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     import numpy as np
 
     import rszoo.models  # noqa: F401  (registers the providers)
-    from rszoo.models.class_embeddings import save_npy_atomic
+    from rszoo.fileio import atomic_save_npy
     from rszoo.registry import CLASS_EMBEDDINGS
 
     classes = read_classes(args)
     provider = CLASS_EMBEDDINGS.build(provider_cfg(args))
     matrix = provider(classes)
     out = args.out if args.out.endswith('.npy') else args.out + '.npy'
-    save_npy_atomic(np.asarray(matrix, dtype=np.float32), out)
+    atomic_save_npy(np.asarray(matrix, dtype=np.float32), out)
     names_path = osp.splitext(out)[0] + '.txt'
     with open(names_path, 'w', encoding='utf-8') as f:
         f.write('\n'.join(classes) + '\n')

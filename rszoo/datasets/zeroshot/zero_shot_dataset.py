@@ -43,7 +43,7 @@ from mmengine.dataset import BaseDataset as MMEngineBaseDataset
 from mmpretrain.datasets import BaseDataset
 
 from rszoo.registry import DATASETS, TRANSFORMS
-from ..scene_classification import resolve_path
+from rszoo.fileio import resolve_path
 from .class_split import ZSL_SUBSETS as SUBSETS
 from .class_split import ClassSplit, subset_positions
 

@@ -85,7 +85,7 @@ class ZSLMetric(BaseMetric):
             raise ValueError('ZSLMetric: prefix and gzsl_prefix must be non-empty')
         self.split = None
         if class_split is not None:
-            from rszoo.datasets.scene_classification import resolve_path
+            from rszoo.fileio import resolve_path
             self.split = ClassSplit.from_file(resolve_path(os.fspath(class_split)))
         self.seen_indices = None if seen_indices is None else [int(i) for i in seen_indices]
         self.unseen_indices = (None if unseen_indices is None else

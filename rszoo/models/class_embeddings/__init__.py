@@ -4,8 +4,7 @@ names to a ``(C, D)`` matrix, registered in ``rszoo.registry.CLASS_EMBEDDINGS``
 from .attribute_matrix import AttributeMatrixEmbedding
 from .class_matrix import class_matrix
 from .base import (ALIAS_SETS, UCMERCED_ALIASES, BaseClassEmbedding,
-                   MissingEmbeddingError, l2_normalize, save_npy_atomic,
-                   split_class_name)
+                   MissingEmbeddingError, l2_normalize, split_class_name)
 from .glove import GloVeEmbedding
 from .open_clip_text import OpenCLIPTextEmbedding, build_open_clip
 from .rsskg import NEAR_MATCHES, RSKGEmbedding
@@ -14,7 +13,6 @@ from .templates import RS_TEMPLATES, TEMPLATE_SETS, get_templates
 
 __all__ = [
     'BaseClassEmbedding', 'class_matrix', 'MissingEmbeddingError', 'split_class_name', 'l2_normalize',
-    'save_npy_atomic',
     'ALIAS_SETS', 'UCMERCED_ALIASES', 'GloVeEmbedding', 'SentenceEmbedding',
     'RSKGEmbedding', 'NEAR_MATCHES', 'AttributeMatrixEmbedding', 'OpenCLIPTextEmbedding',
     'build_open_clip', 'RS_TEMPLATES', 'TEMPLATE_SETS', 'get_templates'

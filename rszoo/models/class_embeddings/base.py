@@ -29,10 +29,11 @@ import json
 import os
 import os.path as osp
 import re
-import tempfile
 from typing import Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
+
+from rszoo.fileio import atomic_save_npy
 
 #: Words for UC Merced's run-together class names (its folders have no separators).
 UCMERCED_ALIASES = {
@@ -176,7 +177,7 @@ class BaseClassEmbedding:
             raise ValueError(f'{self.provider_name}: non-finite embedding for classes '
                              f'{[n for n, b in zip(names, bad) if b]}')
         if path is not None:
-            save_npy_atomic(matrix, path)
+            atomic_save_npy(matrix, path)
         return matrix
 
     def __repr__(self) -> str:
@@ -192,20 +193,3 @@ def l2_normalize(matrix: np.ndarray, where: str = 'class embedding') -> np.ndarr
         raise ValueError(f'{where}: rows {np.flatnonzero(norms[:, 0] == 0).tolist()} are '
                          'zero vectors and cannot be L2-normalised')
     return matrix / norms
-
-
-def save_npy_atomic(array: np.ndarray, path: str) -> None:
-    """``np.save`` to a temporary file next to ``path``, then ``os.replace``."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f'.{osp.basename(path)}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            np.save(f, array)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise

@@ -29,13 +29,13 @@ NWPU-RESISC45's 45), then the near counterparts listed in the data README
 averaged): ``aliases=dict(Forest='sclerophyllous_forest', Pond='lake')``.
 Output ``(C, 50)`` float32.
 """
-import os
 import os.path as osp
 import re
 from typing import List, Optional
 
 import numpy as np
 
+from rszoo.fileio import data_root
 from rszoo.registry import CLASS_EMBEDDINGS
 from .base import BaseClassEmbedding, MissingEmbeddingError, l2_normalize
 
@@ -60,11 +60,8 @@ def normalize_name(name: str) -> str:
 
 
 def default_rsskg_root() -> str:
-    """``$RSZOO_DATA_ROOT/rsskg-semantic-vectors`` or ``<repo>/../shared/data/...``."""
-    repo = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-    data_root = os.environ.get('RSZOO_DATA_ROOT',
-                               osp.join(osp.dirname(repo), 'shared', 'data'))
-    return osp.join(data_root, 'rsskg-semantic-vectors')
+    """``$RSZOO_DATA_ROOT/rsskg-semantic-vectors`` (:func:`rszoo.fileio.data_root`)."""
+    return data_root('rsskg-semantic-vectors')
 
 
 @CLASS_EMBEDDINGS.register_module()

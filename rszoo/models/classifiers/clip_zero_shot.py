@@ -128,7 +128,7 @@ class CLIPZeroShotClassifier(BaseClassifier):
         if (class_names is None) == (class_split is None):
             raise ValueError(f'{where}: give exactly one of class_names and class_split')
         if class_split is not None:
-            from rszoo.datasets.scene_classification import resolve_path
+            from rszoo.fileio import resolve_path
             class_names = ClassSplit.from_file(resolve_path(class_split)).classes
         check_local_pretrained(pretrained, where)
         if logit_scale is not None and not logit_scale > 0:
