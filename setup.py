@@ -8,6 +8,13 @@ HERE = osp.dirname(osp.abspath(__file__))
 
 
 def read_requirements(name='requirements.txt'):
+    """The requirement lines of a file, as written (ranges, not pins).
+
+    The exact versions measured together live in
+    ``requirements/constraints.txt``, which the README's install commands
+    pass with ``-c``; ``install_requires`` only says what rszoo needs, so it
+    does not fight a user's own torch/CUDA build.
+    """
     with open(osp.join(HERE, name), encoding='utf-8') as f:
         return [
             line.split('#')[0].strip() for line in f
@@ -15,8 +22,26 @@ def read_requirements(name='requirements.txt'):
         ]
 
 
+def extras():
+    """The optional dependency groups (``pip install -e ".[name]"``).
+
+    ``tests`` includes ``zeroshot``, ``det`` and ``vis``, so the README's test
+    command installs everything the default suite imports.
+    """
+    zeroshot = read_requirements('requirements/zeroshot.txt')
+    det = read_requirements('requirements/det.txt')
+    vis = read_requirements('requirements/vis.txt')
+    return {
+        'zeroshot': zeroshot,
+        'det': det,
+        'vis': vis,
+        'tests': read_requirements('requirements/tests.txt') + zeroshot + det + vis,
+    }
+
+
 def add_mim_extension():
-    """Copy configs, tools and model-index.yml into ``rszoo/.mim`` for wheels.
+    """Copy configs, tools, splits, the bundled release weights and
+    model-index.yml into ``rszoo/.mim`` for wheels.
 
     mmpretrain's convention: an installed package carries its configs and
     model-index so ``rszoo.get_model(name)`` works outside a checkout. An
@@ -31,7 +56,7 @@ def add_mim_extension():
     if osp.isdir(mim):
         shutil.rmtree(mim)
     os.makedirs(mim)
-    for name in ('configs', 'tools', 'splits', 'model-index.yml'):
+    for name in ('configs', 'tools', 'splits', 'weights', 'model-index.yml'):
         src = osp.join(HERE, name)
         dst = osp.join(mim, name)
         if osp.isdir(src):
@@ -59,8 +84,6 @@ setup(
     package_data={'rszoo': ['.mim/**/*']},
     python_requires='>=3.10',
     install_requires=read_requirements(),
-    extras_require={
-        'tests': ['pytest>=8', 'pytest-timeout'],
-    },
+    extras_require=extras(),
     license='Apache-2.0',
 )

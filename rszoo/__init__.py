@@ -6,6 +6,10 @@ import warnings
 warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 from .version import __version__  # noqa: E402
+from .utils.compat import skip_mmpretrain_multimodal  # noqa: E402
+
+# B10 (rszoo/utils/compat.py): before any rszoo module imports mmpretrain.models
+skip_mmpretrain_multimodal()
 
 
 def list_models(pattern=None):

@@ -68,6 +68,12 @@ def _umask_mode() -> int:
     return 0o666 & ~umask
 
 
+def umask_file_mode() -> int:
+    """The mode ``open()`` gives a new file under the current umask (for
+    files made with ``mkstemp``, which are 0600)."""
+    return _umask_mode()
+
+
 def fsync_dir(folder: PathLike) -> None:
     """Flush a folder's entries (a rename in it) to disk; a no-op where the
     platform cannot open folders."""

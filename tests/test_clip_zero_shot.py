@@ -1,5 +1,5 @@
 """CLIPZeroShotClassifier (open_clip image + text towers, prompt ensemble) with a
-tiny random open_clip model, and configs/zeroshot/clip-zero-shot_vit-b-32_aid150.py.
+tiny random open_clip model, and configs/clip_zero_shot/clip-zero-shot_vit-b-32_aid150.py.
 
 Nothing is downloaded: the model is built from a config dict with random
 weights; "pretrained" weights are state dicts saved here.
@@ -25,7 +25,7 @@ from rszoo.registry import MODELS
 from rszoo.utils import register_all_modules
 
 REPO = Path(__file__).resolve().parents[1]
-CONFIG = REPO / 'configs/zeroshot/clip-zero-shot_vit-b-32_aid150.py'
+CONFIG = REPO / 'configs/clip_zero_shot/clip-zero-shot_vit-b-32_aid150.py'
 TINY_CLIP = dict(
     embed_dim=32,
     vision_cfg=dict(image_size=32, layers=1, width=32, head_width=16, patch_size=8),

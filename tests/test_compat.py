@@ -156,7 +156,8 @@ def test_b9_negative_hue_jitter_works_and_positive_is_unchanged():
 def test_b10_mmpretrain_imports_with_transformers_5_and_pycocotools():
     """``import mmpretrain.models`` works whatever transformers is installed;
     under transformers 5 the multimodal models are mmpretrain's placeholders."""
-    code = ('from rszoo.utils import register_all_modules; register_all_modules(); '
+    code = ('import rszoo.models; '  # rszoo's own modules import mmpretrain.models first
+            'from rszoo.utils import register_all_modules; register_all_modules(); '
             'import transformers, mmpretrain.utils.dependency as d; '
             'from mmengine.utils import digit_version; '
             'from mmpretrain.registry import MODELS; '
@@ -165,3 +166,144 @@ def test_b10_mmpretrain_imports_with_transformers_5_and_pycocotools():
             'assert (not d.WITH_MULTIMODAL) if v5 else True; print("ok")')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip().endswith('ok'), out.stderr[-2000:]
+
+
+# --- B11 / B12: checkpoints named by URL or path go through rszoo's loaders ---
+
+def _refuse_torch_hub(monkeypatch):
+    """Any call of the unverified path (torch hub, weights_only=False) fails."""
+    import mmengine.utils.dl_utils as dl_utils
+
+    def refused(*args, **kwargs):
+        raise AssertionError('torch hub loader called')
+    monkeypatch.setattr(torch.hub, 'load_state_dict_from_url', refused)
+    monkeypatch.setattr(dl_utils, 'load_url', refused)
+
+
+def _published(tmp_path, monkeypatch, obj, name='lin'):
+    """``obj`` saved in a mirror folder as ``<name>-<sha8>.pth``; returns its
+    published https URL (offline: RSZOO_WEIGHTS_MIRROR, cache in RSZOO_HOME)."""
+    import hashlib
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    data = buf.getvalue()
+    file_name = f'{name}-{hashlib.sha256(data).hexdigest()[:8]}.pth'
+    mirror = tmp_path / 'mirror'
+    (mirror / 'org/rel').mkdir(parents=True, exist_ok=True)
+    (mirror / 'org/rel' / file_name).write_bytes(data)
+    monkeypatch.setenv('RSZOO_WEIGHTS_MIRROR', str(mirror))
+    monkeypatch.setenv('RSZOO_HOME', str(tmp_path / 'home'))
+    _refuse_torch_hub(monkeypatch)
+    return f'https://example.invalid/org/rel/{file_name}'
+
+
+def test_b11_url_checkpoints_use_the_verified_download(tmp_path, monkeypatch):
+    import os
+
+    import mmengine.runner.checkpoint as mm_checkpoint
+    from mmengine.model import BaseModule
+
+    from rszoo.utils.compat import load_from_http
+
+    class Net(BaseModule):
+        def __init__(self, init_cfg=None):
+            super().__init__(init_cfg=init_cfg)
+            self.fc = torch.nn.Linear(3, 2)
+
+    source = Net()
+    url = _published(tmp_path, monkeypatch, dict(state_dict=source.state_dict()))
+    # init_cfg=Pretrained (mmengine's CheckpointLoader) with an https URL
+    net = Net(init_cfg=dict(type='Pretrained', checkpoint=url))
+    old_umask = os.umask(0o027)
+    try:
+        net.init_weights()
+    finally:
+        os.umask(old_umask)
+    assert torch.equal(net.fc.weight, source.fc.weight)
+    # load_from / --checkpoint (load_checkpoint), now from the cache
+    target = Net()
+    mm_checkpoint.load_checkpoint(target, url, strict=True)
+    assert torch.equal(target.fc.bias, source.fc.bias)
+    cached = tmp_path / 'home' / 'checkpoints' / url.rsplit('/', 1)[1]
+    assert cached.is_file()
+    # the cache file gets the umask's mode, not mkstemp's 0600
+    assert oct(cached.stat().st_mode & 0o777) == oct(0o640)
+    # torchvision://, open-mmlab:// and mmcls:// resolve to URLs through it too
+    assert mm_checkpoint.load_from_http is load_from_http
+    assert mm_checkpoint.CheckpointLoader._get_checkpoint_loader(url) is load_from_http
+
+
+def test_b11_url_checkpoint_with_a_wrong_hash_is_refused(tmp_path, monkeypatch):
+    import mmengine.runner.checkpoint as mm_checkpoint
+
+    from rszoo.apis import CheckpointHashError
+    url = _published(tmp_path, monkeypatch, dict(w=torch.zeros(2)))
+    mirror_file = next((tmp_path / 'mirror').rglob('*.pth'))
+    mirror_file.write_bytes(mirror_file.read_bytes() + b'tampered')
+    with pytest.raises(CheckpointHashError, match='SHA-256'):
+        mm_checkpoint._load_checkpoint(url)
+    assert not list((tmp_path / 'home' / 'checkpoints').glob('*.pth'))
+
+
+def test_b11_url_checkpoint_is_never_unpickled_with_code(tmp_path, monkeypatch, capsys):
+    import mmengine.runner.checkpoint as mm_checkpoint
+
+    from rszoo.apis import CheckpointLoadError
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ('pwned', ))
+
+    url = _published(tmp_path, monkeypatch, dict(state_dict={'w': torch.zeros(1)}, x=Evil()))
+    with pytest.raises(CheckpointLoadError) as error:
+        mm_checkpoint._load_checkpoint(url)
+    assert 'print' in str(error.value) and 'weights_only=False' not in str(error.value)
+    assert 'pwned' not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('kind', ['csv', 'npy', 'empty', 'tensor', 'zip'])
+def test_b12_a_file_that_is_not_a_checkpoint_names_the_file(tmp_path, kind):
+    import zipfile
+
+    import mmengine.runner.checkpoint as mm_checkpoint
+
+    from rszoo.apis import CheckpointLoadError
+    path = tmp_path / f'weights.{kind}'
+    if kind == 'csv':
+        path.write_text('a,b\n1,2\n')
+    elif kind == 'npy':
+        with open(path, 'wb') as f:
+            np.save(f, np.zeros(3))
+    elif kind == 'empty':
+        path.write_bytes(b'')
+    elif kind == 'tensor':
+        torch.save(torch.zeros(3), path)
+    else:
+        with zipfile.ZipFile(path, 'w') as zf:
+            zf.writestr('readme.txt', 'not torch')
+    model = torch.nn.Linear(3, 2)
+    with pytest.raises(CheckpointLoadError) as error:
+        mm_checkpoint.load_checkpoint(model, str(path))  # load_from / --checkpoint
+    message = str(error.value)
+    assert str(path) in message
+    assert 'expected a PyTorch checkpoint' in message and 'state_dict' in message
+    assert 'weights_only=False' not in message
+    # the same from the resume path's loader; a missing file is a FileNotFoundError
+    with pytest.raises(CheckpointLoadError):
+        mm_checkpoint._load_checkpoint(str(path))
+    with pytest.raises(FileNotFoundError, match='missing.pth'):
+        mm_checkpoint._load_checkpoint(str(tmp_path / 'missing.pth'))
+
+
+def test_b12_checkpoints_still_load(tmp_path):
+    import mmengine.runner.checkpoint as mm_checkpoint
+    source = torch.nn.Linear(3, 2)
+    torch.save(dict(state_dict=source.state_dict(), meta=dict(epoch=1)), tmp_path / 'a.pth')
+    torch.save(source.state_dict(), tmp_path / 'b.pth')
+    for name in ('a.pth', 'b.pth'):
+        target = torch.nn.Linear(3, 2)
+        mm_checkpoint.load_checkpoint(target, str(tmp_path / name), strict=True)
+        assert torch.equal(target.weight, source.weight)
+    # a resume checkpoint (message_hub, rng_state: B1's allow-list)
+    (tmp_path / 'c.pth').write_bytes(_checkpoint_bytes())
+    assert 'message_hub' in mm_checkpoint._load_checkpoint(str(tmp_path / 'c.pth'))

@@ -2,7 +2,7 @@
 Scene Classification"): its parts (``VisualAttributeMapping``, ``GlobalAttributeHead``,
 ``AttentionConcentration``, ``SemanticCompatibilityLoss``, ``SemanticRegressionLoss``,
 ``OpenCLIPVisionTower``), the ``DSVA`` classifier, the automatic attribute annotation
-(``rszoo.apis.attribute_annotation``, ``tools/zeroshot/annotate_attributes.py``), the
+(``rszoo.models.class_embeddings.attribute_annotation``, ``tools/zeroshot/annotate_attributes.py``), the
 attention-map pictures (``tools/visualization/show_attribute_attention.py``) and the
 configs under ``configs/dsva/``.
 
@@ -25,7 +25,7 @@ from mmengine.optim import OptimWrapper
 from mmpretrain.structures import DataSample
 from PIL import Image
 
-from rszoo.apis.attribute_annotation import (TEXT_ONLY_SOURCE, aggregate_class_attributes,
+from rszoo.models.class_embeddings.attribute_annotation import (TEXT_ONLY_SOURCE, aggregate_class_attributes,
                                              annotate_attributes, load_attribute_vocabulary,
                                              text_only_class_attributes,
                                              write_attribute_matrix)
@@ -271,8 +271,16 @@ def test_class_subset_val_leaves_out_the_unseen_test_classes(split_file):
     split = ClassSplit.from_file(split_file)
     assert split.subset_indices('test') == (split.seen_indices, split.unseen_indices)
     assert split.subset_indices('val') == ([0, 1, 2], [3])
-    with pytest.raises(ValueError, match="DSVA: class_subset must be 'test' or 'val'"):
-        tiny_dsva(split_file, class_subset='train')
+    # one vocabulary with the data sets' subsets: each image subset names its classes
+    for name in ('train', 'test_seen', 'test_unseen'):
+        assert split.subset_indices(name) == split.subset_indices('test'), name
+    for name in ('val_train', 'val_test'):
+        assert split.subset_indices(name) == ([0, 1, 2], [3]), name
+    assert tiny_dsva(split_file, class_subset='val_train').seen_indices.tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="DSVA: class_subset='all' is not a zero-shot subset; "
+                       "expected one of 'train', 'test', 'test_seen', 'test_unseen', 'val', "
+                       "'val_train', 'val_test'$"):
+        tiny_dsva(split_file, class_subset='all')
     model = tiny_dsva(split_file, class_subset='val').eval()
     assert model.seen_indices.tolist() == [0, 1, 2]
     batch = model.data_preprocessor(image_batch([0, 1, 2, 3]), False)

@@ -18,7 +18,8 @@ from rszoo.datasets.zeroshot import ClassSplit, ZSLFeatureDataset
 from rszoo.datasets.samplers import EpisodicClassSampler
 from rszoo.models.losses import (GaussianKLLoss, SupervisedContrastiveLoss,
                                  WassersteinAlignmentLoss)
-from rszoo.models.zeroshot import ESZSL, DeViSELinear, GaussianMLPEncoder, MLPDecoder
+from rszoo.models.classifiers import ESZSL, DeViSELinear
+from rszoo.models.vae import GaussianMLPEncoder, MLPDecoder
 from rszoo.registry import MODELS
 from rszoo.utils import register_all_modules
 
@@ -136,7 +137,8 @@ def test_feature_dataset_subsets(zsl_files):
     val_test = ZSLFeatureDataset(zsl_files['features'], zsl_files['split'], subset='val_test')
     assert val_test.metainfo['unseen_indices'] == [3]
     assert not {4, 5} & set(val_test.labels)  # test-unseen classes never used for tuning
-    with pytest.raises(ValueError, match='unknown zero-shot subset'):
+    with pytest.raises(ValueError, match="ZSLFeatureDataset: subset='all' is not a zero-shot "
+                       "subset; expected one of 'train', 'test'"):
         ZSLFeatureDataset(zsl_files['features'], zsl_files['split'], subset='all')
 
 
@@ -220,6 +222,18 @@ def test_mcfa_latent_shapes_classifier_and_prediction(zsl_files):
     assert len(out) == 3 and out[0].pred_score.shape == (6, )
     assert torch.allclose(out[0].pred_score.sum(), torch.tensor(1.))
     assert model.extract_latent(torch.zeros(5, 16)).shape == (5, 4)
+
+
+def test_mcfa_class_subset_speaks_the_data_subsets_vocabulary(zsl_files):
+    assert tiny_mcfa(zsl_files).seen_indices == [0, 1, 2, 3]
+    for name in ('val', 'val_train', 'val_test'):
+        model = tiny_mcfa(zsl_files, class_subset=name)
+        assert (model.seen_indices, model.unseen_indices) == ([0, 1, 2], [3]), name
+    assert tiny_mcfa(zsl_files, class_subset='train').unseen_indices == [4, 5]
+    with pytest.raises(ValueError, match="MCFA: class_subset='seen' is not a zero-shot subset; "
+                       "expected one of 'train', 'test', 'test_seen', 'test_unseen', 'val', "
+                       "'val_train', 'val_test'$"):
+        tiny_mcfa(zsl_files, class_subset='seen')
 
 
 def test_mcfa_class_embedding_rows_must_match(zsl_files, tmp_path):

@@ -16,7 +16,7 @@ import torch
 import yaml
 from torch import nn
 
-from rszoo.apis import model_zoo
+from rszoo.apis import download, model_zoo
 from rszoo.apis.download import (CheckpointDownloadError, CheckpointHashError,
                                  apply_mirror, download_checkpoint)
 from rszoo.apis.model_zoo import (CheckpointLoadError, CheckpointMismatchError,
@@ -411,6 +411,102 @@ def test_file_mirror_folder(tmp_path, monkeypatch, home):
     monkeypatch.setenv('RSZOO_WEIGHTS_MIRROR', str(tmp_path / 'mirror'))
     path = download_checkpoint(f'https://offline.invalid/a/{name}')
     assert Path(path).read_bytes() == body and cache_files(home) == [name]
+
+
+# ------------------------------------------------------------------ bundled release files
+@pytest.fixture
+def bundled(tmp_path, monkeypatch):
+    """A private bundled-weights folder instead of the checkout's ``weights/``."""
+    folder = tmp_path / 'bundled'
+    folder.mkdir()
+    monkeypatch.setattr(download, 'BUNDLED_WEIGHTS_DIR', folder)
+    monkeypatch.setattr(download, '_MIM_WEIGHTS_DIR', tmp_path / 'no_mim')
+    return folder
+
+
+def no_network(monkeypatch):
+    """Any attempt to open a non-file URL fails the test."""
+    real = download.urllib.request.urlopen
+
+    def urlopen(request, *args, **kwargs):
+        url = getattr(request, 'full_url', request)
+        assert url.startswith('file:'), f'network access to {url}'
+        return real(request, *args, **kwargs)
+    monkeypatch.setattr(download.urllib.request, 'urlopen', urlopen)
+
+
+def test_bundled_release_file_is_found_offline(tmp_path, monkeypatch, home, bundled):
+    """A fresh clone: empty cache, no network; the bundled file is verified,
+    copied into the cache and loaded."""
+    body, saved = make_checkpoint(seed=9)
+    name = f'tiny_net_aid-{sha256(body)[:8]}.pth'
+    (bundled / name).write_bytes(body)
+    use_index(monkeypatch, write_zoo(tmp_path, [entry(
+        'tiny_net_aid', weights=f'https://github.com/rszoo/rszoo/releases/download/v0/{name}',
+        weights_sha256=sha256(body))]))
+    no_network(monkeypatch)
+    model = get_model('tiny_net_aid', pretrained=True)
+    assert cache_files(home) == [name]
+    assert (home / 'checkpoints' / name).read_bytes() == body
+    for key, value in saved.items():
+        assert torch.equal(model.state_dict()[key], value), key
+
+
+def test_bundled_file_with_wrong_hash_is_refused(tmp_path, monkeypatch, home, bundled):
+    body, _ = make_checkpoint(seed=10)
+    name = f'tiny_net_aid-{sha256(body)[:8]}.pth'
+    edited = bytearray(body)
+    edited[len(body) // 2] ^= 0xFF  # a file changed after publishing
+    (bundled / name).write_bytes(bytes(edited))
+    use_index(monkeypatch, write_zoo(tmp_path, [entry(
+        'tiny_net_aid', weights=f'https://github.com/rszoo/rszoo/releases/download/v0/{name}',
+        weights_sha256=sha256(body))]))
+    no_network(monkeypatch)
+    with pytest.raises(CheckpointHashError, match='bundled release file') as error:
+        get_model('tiny_net_aid', pretrained=True)
+    assert str(bundled / name) in str(error.value)
+    assert f'expected SHA-256 {sha256(body)}' in str(error.value)
+    assert cache_files(home) == []
+
+
+def test_unverifiable_bundled_file_is_ignored(home, bundled, server):
+    """A bundled file is only used when its hash can be checked."""
+    body, _ = make_checkpoint(seed=11)
+    (bundled / 'tiny.pth').write_bytes(b'not this one')
+    server.routes['/w/tiny.pth'] = ('ok', body)
+    with pytest.warns(UserWarning, match='unverified'):
+        path = download_checkpoint(f'{server.base}/w/tiny.pth')
+    assert Path(path).read_bytes() == body and server.requests == ['/w/tiny.pth']
+
+
+def test_metadata_weights_note_is_named(tmp_path, monkeypatch, home):
+    item = entry('tiny_net_aid')
+    item['Metadata']['Weights'] = 'not published (see README)'
+    use_index(monkeypatch, write_zoo(tmp_path, [item]))
+    with pytest.raises(NoPublishedWeightsError, match='top-level "Weights"'):
+        get_model('tiny_net_aid', pretrained=True)
+
+
+def test_published_entries_resolve_to_bundled_files():
+    """Every entry of the real index with ``Weights`` has a full SHA-256 and
+    its release file committed in ``weights/`` with that hash, so a fresh
+    clone loads it offline; no ``Weights`` URL hides inside ``Metadata``."""
+    index = load_model_index(REPO_ROOT / 'model-index.yml')
+    published = [info for info in index.models.values() if info.weights]
+    assert {'efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e',
+            'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e_seed1-deploy'
+            } <= {info.name for info in published}
+    for info in published:
+        assert info.weights.startswith(download.RELEASE_BASE_URL + '/'), info.name
+        assert info.weights_sha256, f'{info.name}: no "Weights SHA256"'
+        name = download.file_name_from_url(info.weights)
+        assert download.hash_prefix_from_name(name) == info.weights_sha256[:8], info.name
+        path = download.BUNDLED_WEIGHTS_DIR / name
+        assert path.is_file(), f'{info.name}: {path} is not committed'
+        assert download.sha256_file(path) == info.weights_sha256, info.name
+    for info in index.models.values():
+        note = str(info.metadata.get('Weights', ''))
+        assert '://' not in note, f'{info.name}: a Weights URL inside Metadata'
 
 
 # ------------------------------------------------------------------ README table

@@ -372,6 +372,26 @@ def test_loss_keeps_backbone_bn_statistics_clean():
         assert bn.num_batches_tracked.item() == 1
 
 
+def test_branch_takes_the_head_class_count():
+    """Like DSVA's mapping.in_channels: branch.num_classes is filled from the head
+    when absent; given both, they must agree."""
+    cfg = tiny_model_cfg(num_classes=7)
+    del cfg['branch']['num_classes']
+    model = MODELS.build(cfg)
+    assert model.branch.num_classes == model.head.num_classes == 7
+    assert model.branch.fc.out_features == 7
+    torch.manual_seed(0)
+    model.train()
+    log = model.loss(model.data_preprocessor(batch(n=2, num_classes=7), True)['inputs'],
+                     batch(n=2, num_classes=7)['data_samples'])
+    assert torch.isfinite(log['loss_branch_cls'])
+    assert MODELS.build(tiny_model_cfg(num_classes=7)).branch.num_classes == 7  # both agree
+    with pytest.raises(ValueError, match=r'SSKDNet: branch.num_classes=5 but '
+                       r'head.num_classes=7; the teacher branch classifies the same classes'):
+        MODELS.build(tiny_model_cfg(num_classes=7, branch=dict(
+            tiny_model_cfg()['branch'], num_classes=5)))
+
+
 def test_predict_and_tensor_modes_never_run_the_branch():
     model = MODELS.build(tiny_model_cfg())
     calls = []
@@ -488,12 +508,15 @@ def test_config_builds_with_consistent_class_counts(path):
     cfg = Config.fromfile(path)
     assert cfg.model.type == 'SSKDNet'
     classes = DATASETS.get(cfg.train_dataloader.dataset.type).METAINFO['classes']
-    for part in (cfg.model.head, cfg.model.branch, cfg.model.data_preprocessor):
+    for part in (cfg.model.head, cfg.model.data_preprocessor):
         assert part.num_classes == len(classes)
+    # the class count is stated once: the branch takes the head's, no top-level variable
+    assert 'num_classes' not in cfg.model.branch and 'num_classes' not in cfg
     assert cfg.train_dataloader.dataset.split_file.endswith('_seed0_train.txt')
     assert cfg.val_dataloader.dataset.split_file.endswith('_seed0_test.txt')
     model = MODELS.build(cfg.model)
     assert isinstance(model, SSKDNet)
+    assert model.branch.num_classes == model.head.num_classes == len(classes)
 
 
 @pytest.mark.parametrize('name', sorted(AID150_PAIRS))

@@ -28,7 +28,7 @@ from PIL import Image
 
 from rszoo.datasets import SceneTileDataset, build_scene_ids
 from rszoo.datasets.samplers import SceneGroupedSampler
-from rszoo.datasets.scene_ids import read_scene_mapping
+from rszoo.datasets.selfsup.scene_ids import read_scene_mapping
 from rszoo.models.heads import ConditionalDenoiserHead, MultiPositiveContrastiveHead
 from rszoo.models.selfsup import SwiMDiff
 from rszoo.models.utils import DDPMSchedule

@@ -99,7 +99,8 @@ def test_test_tool_outputs_and_confusion_matrix(trained, tmp_path):
     cm = tmp_path / 'cm.png'
     out = run_tool([sys.executable, 'tools/test.py', TINY, str(work_dir / 'epoch_4.pth'),
                     '--work-dir', str(tmp_path / 'test'), '--out', str(preds),
-                    '--confusion-matrix', str(cm)])
+                    '--confusion-matrix', str(cm), '--cfg-options',  # the last validation's split
+                    'test_dataloader.dataset.split_file=tests/data/splits/aid_tiny_val.txt'])
     oa_train = re.search(r'rszoo: OA = ([\d.]+)%', train_out.stdout).group(1)
     oa_test = re.search(r'rszoo: OA = ([\d.]+)%', out.stdout).group(1)
     assert oa_train == oa_test

@@ -107,6 +107,25 @@ def test_validation_split_of_a_file():
 
 
 # -- drawing splits ------------------------------------------------------------------
+def test_from_file_resolves_relative_paths_from_any_working_directory(tmp_path, monkeypatch):
+    """One rule for every component: a relative split path is tried against the
+    working directory, then the repository root (``rszoo.fileio.resolve_path``)."""
+    relative = 'splits/zsl/aid/aid_25-5_seed0.json'
+    monkeypatch.chdir(tmp_path)
+    split = ClassSplit.from_file(relative)
+    assert split.path == str(REPO_ROOT / relative)
+    assert split == ClassSplit.from_file(REPO_ROOT / relative)
+    # a file under the working directory wins over the repository's
+    (tmp_path / 'splits' / 'zsl' / 'aid').mkdir(parents=True)
+    local = ClassSplit(dataset='x', classes=['a', 'b'], seen=['a'], unseen=['b'])
+    local.to_file(str(tmp_path / relative))
+    assert ClassSplit.from_file(relative).classes == ('a', 'b')
+    assert ClassSplit.from_file(relative).path == str(tmp_path / relative)
+    with pytest.raises(FileNotFoundError, match=r'class split file splits/absent.json does not '
+                       r'exist \(looked in the working directory .* and the repository root'):
+        ClassSplit.from_file('splits/absent.json')
+
+
 def test_make_class_split_by_hand():
     classes = [f'c{i}' for i in range(10)]
     split = make_class_split(classes, 3, seed=7, num_val_unseen=2)
@@ -261,8 +280,12 @@ def test_wrapper_takes_a_built_dataset_and_its_own_pipeline(fake_root, split_fil
 
 
 def test_errors(fake_root, split_file, tmp_path):
-    with pytest.raises(ValueError, match='unknown subset'):
+    with pytest.raises(ValueError, match="ZeroShotDataset: subset='validation' is not a "
+                       "zero-shot subset; expected one of 'train', 'test', 'test_seen', "
+                       "'test_unseen', 'val_train', 'val_test'$"):
         make(fake_root, split_file, 'validation')
+    with pytest.raises(ValueError, match="subset='val' is not a zero-shot subset"):
+        make(fake_root, split_file, 'val')  # a model's class partition, not an image subset
     wrong_order = tmp_path / 'wrong.json'
     ClassSplit(dataset='x', classes=CLASSES[::-1], seen=CLASSES[:4],
                unseen=CLASSES[4:]).to_file(str(wrong_order))

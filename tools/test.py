@@ -2,13 +2,17 @@
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out preds.pkl|.json]
         [--confusion-matrix cm.png] [--show-dir DIR] [--cfg-options k=v ...] [--launcher pytorch]
+        [--record FILE [--model NAME] [--selected-on last|val]]
 
 The checkpoint is loaded strictly: a key or shape that does not match the model is an error.
+``--record FILE`` appends a results record (:mod:`rszoo.utils.records`) of the test-split
+metrics to FILE; that record is what a metafile's ``Results`` for the model come from.
 """
 import argparse
 import os
 import os.path as osp
 import sys
+import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from rszoo.utils.cpu_tuning import reexec_with_tuned_malloc  # noqa: E402
@@ -25,6 +29,8 @@ from mmengine.runner import Runner  # noqa: E402
 from rszoo.utils import init_cpu_distributed, register_all_modules  # noqa: E402
 from rszoo.utils.config_utils import (apply_dataloader_defaults,  # noqa: E402
                                       default_work_dir, merge_cfg_options)
+from rszoo.utils.records import (SELECTED_ON, append_record, argv_of,  # noqa: E402
+                                 make_record)
 
 
 def parse_args(argv=None):
@@ -46,6 +52,16 @@ def parse_args(argv=None):
                         help='override config keys, key=value (a key must exist)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument(
+        '--record', metavar='FILE',
+        help='append a results record of the test metrics to this JSON-lines file')
+    parser.add_argument(
+        '--model', metavar='NAME',
+        help="the metafile model name of the record (default: the config's stem)")
+    parser.add_argument(
+        '--selected-on', choices=SELECTED_ON,
+        help='how CHECKPOINT was chosen, for the record (default: "val" for a '
+        'best_*.pth checkpoint, else "last")')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -95,6 +111,7 @@ class ConfusionMatrixPlot(Hook):
 
 
 def main(argv=None):
+    start = time.perf_counter()
     args = parse_args(argv)
     register_all_modules()
     cfg = Config.fromfile(args.config)
@@ -118,6 +135,16 @@ def main(argv=None):
     metrics = runner.test()
     if runner.rank == 0 and 'accuracy/top1' in metrics:
         print(f'rszoo: OA = {metrics["accuracy/top1"]:.2f}%', flush=True)
+    if args.record and runner.rank == 0:
+        selected_on = args.selected_on or (
+            'val' if osp.basename(args.checkpoint).startswith('best') else 'last')
+        record = make_record(
+            model=args.model or osp.splitext(osp.basename(args.config))[0],
+            config=args.config, cfg=cfg, metrics=metrics, eval_split='test',
+            selected_on=selected_on, wall_s=time.perf_counter() - start,
+            argv=argv_of(argv))
+        append_record(args.record, record)
+        print(f'rszoo: record appended to {args.record}', flush=True)
     return metrics
 
 

@@ -11,6 +11,7 @@ import argparse
 import os
 import os.path as osp
 import sys
+import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from rszoo.utils.cpu_tuning import reexec_with_tuned_malloc  # noqa: E402
@@ -25,6 +26,7 @@ from mmengine.runner import Runner  # noqa: E402
 from rszoo.utils import init_cpu_distributed, register_all_modules  # noqa: E402
 from rszoo.utils.config_utils import (apply_dataloader_defaults,  # noqa: E402
                                       default_work_dir, merge_cfg_options)
+from rszoo.utils.records import append_record, argv_of, make_record  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -48,6 +50,13 @@ def parse_args(argv=None):
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument(
+        '--record', metavar='FILE',
+        help='append a results record (rszoo.utils.records) of the last validation '
+        'to this JSON-lines file, e.g. benchmarks/<topic>.jsonl')
+    parser.add_argument(
+        '--model', metavar='NAME',
+        help="the metafile model name of the record (default: the config's stem)")
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -80,7 +89,25 @@ def merge_args(cfg, args):
         cfg.auto_scale_lr.enable = True
     apply_dataloader_defaults(cfg, args.no_persistent_workers)
     merge_cfg_options(cfg, args.cfg_options)
+    if args.resume == 'auto':
+        check_auto_resume(cfg.work_dir)
     return cfg
+
+
+def check_auto_resume(work_dir):
+    """``--resume`` without a path: the work dir's ``last_checkpoint`` must name
+    an existing checkpoint (mmengine would silently start from scratch)."""
+    from mmengine.runner import find_latest_checkpoint
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    latest = find_latest_checkpoint(work_dir)
+    if latest is None:
+        raise FileNotFoundError(
+            f'--resume: nothing to resume in the work dir {work_dir}: {pointer} does not '
+            'exist (it names the latest checkpoint). Give the checkpoint (--resume CKPT), '
+            'the run\'s --work-dir, or drop --resume to start from scratch.')
+    if not latest or not osp.isfile(latest):
+        raise FileNotFoundError(
+            f'--resume: {pointer} names the checkpoint {latest!r}, which does not exist.')
 
 
 class LastValMetrics(Hook):
@@ -96,6 +123,7 @@ class LastValMetrics(Hook):
 
 
 def main(argv=None):
+    start = time.perf_counter()
     args = parse_args(argv)
     register_all_modules()
     cfg = Config.fromfile(args.config)
@@ -114,6 +142,17 @@ def main(argv=None):
               f'(work dir {cfg.work_dir}): {summary}', flush=True)
         if 'accuracy/top1' in last.metrics:
             print(f'rszoo: OA = {last.metrics["accuracy/top1"]:.2f}%', flush=True)
+    if args.record and runner.rank == 0:
+        if not last.metrics:
+            raise RuntimeError(f'--record {args.record}: the run made no validation '
+                               '(--no-validate or no val_dataloader), nothing to record')
+        # the final checkpoint's validation: selected on "last", evaluated on "val"
+        record = make_record(
+            model=args.model or osp.splitext(osp.basename(args.config))[0],
+            config=args.config, cfg=cfg, metrics=last.metrics, eval_split='val',
+            selected_on='last', wall_s=time.perf_counter() - start, argv=argv_of(argv))
+        append_record(args.record, record)
+        print(f'rszoo: record appended to {args.record}', flush=True)
 
 
 if __name__ == '__main__':

@@ -5,16 +5,18 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # checkpoints and `last_checkpoint` are written atomically (temp file + rename)
+    # checkpoints and `last_checkpoint` are written atomically (temp file + rename),
+    # and an outdated checkpoint is removed only after the new one is in place
     checkpoint=dict(
-        type='CheckpointHook',
+        type='AtomicCheckpointHook',
         interval=1,
         max_keep_ckpts=2,
         save_last=True,
         backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
-    # RNG states go into checkpoints so `--resume` continues exactly
+    # re-seeds every epoch from (seed, epoch): `--resume` continues bit for bit,
+    # also when validation ran between the checkpoint and the next epoch
     rng_state=dict(type='RNGStateHook'),
     # NHWC weights: ~2x CPU conv throughput (see configs/baseline/README.md)
     channels_last=dict(type='ChannelsLastHook'),

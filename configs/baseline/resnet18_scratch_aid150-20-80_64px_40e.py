@@ -2,27 +2,10 @@
 # images resized to 64 px, batch 32, SGD lr 0.02 cosine (1-epoch warm-up), 40 epochs.
 _base_ = [
     '../_base_/models/resnet18_aid30.py',
-    '../_base_/datasets/aid150_bs32_128px.py',
+    '../_base_/datasets/aid150_bs32_64px.py',
     '../_base_/schedules/sgd_cosine_20e.py',
     '../_base_/default_runtime.py',
 ]
-img_size = 64
-train_pipeline = [
-    dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='RandomFlip', prob=0.5, direction='vertical'),
-    dict(type='RandomRot90', prob=0.5),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
-    dict(type='PackInputs'),
-]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', by_epoch=True, begin=1, T_max=39, eta_min=0.0, convert_to_iter_based=True),

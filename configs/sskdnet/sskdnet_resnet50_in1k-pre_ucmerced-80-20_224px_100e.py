@@ -1,18 +1,6 @@
 # SSKDNet, ImageNet ResNet-50, UC Merced Land Use (21 classes, 256 px TIFFs resized to 224)
-# 80% train / 20% test (seed 0), 100 epochs. Split files: see configs/sskdnet/README.md.
-_base_ = ['./sskdnet_resnet50_in1k-pre_aid-20-80_224px_100e.py']
-num_classes = 21
-model = dict(
-    data_preprocessor=dict(num_classes=21),
-    head=dict(num_classes=21),
-    branch=dict(num_classes=21))
-data_root = '{{$RSZOO_DATA_ROOT:../shared/data}}/UCMerced_LandUse/Images'
-train_dataloader = dict(
-    dataset=dict(
-        type='UCMerced', data_root=data_root,
-        split_file='splits/ucmerced/80-20_seed0_train.txt'))
-val_dataloader = dict(
-    dataset=dict(
-        type='UCMerced', data_root=data_root,
-        split_file='splits/ucmerced/80-20_seed0_test.txt'))
-test_dataloader = val_dataloader
+# 80% train / 20% test (seed 0: the data set base's split), 100 epochs. Split files: see
+# configs/sskdnet/README.md. The branch takes the head's class count.
+_base_ = ['../_base_/models/sskdnet_resnet50_aid30.py', '../_base_/datasets/ucmerced_bs32_224px.py',
+          '../_base_/schedules/sgd_nesterov_warmup-cosine_100e.py', '../_base_/default_runtime.py']
+model = dict(data_preprocessor=dict(num_classes=21), head=dict(num_classes=21))

@@ -21,11 +21,3 @@ __all__ = [
     'get_model_info', 'inference_model', 'list_models', 'load_model_index',
     'load_state_dict_strict', 'read_checkpoint', 'sha256_file'
 ]
-from .attribute_annotation import (AttributeAnnotation, aggregate_class_attributes,  # noqa: E402
-                                   annotate_attributes, load_attribute_vocabulary,
-                                   text_only_class_attributes, write_attribute_matrix)
-
-__all__ += [
-    'AttributeAnnotation', 'aggregate_class_attributes', 'annotate_attributes',
-    'load_attribute_vocabulary', 'text_only_class_attributes', 'write_attribute_matrix'
-]

@@ -43,6 +43,21 @@ Offline mirrors
     ``<base>`` may also be a ``file://`` URL or a plain local folder
     (``/mnt/weights`` reads ``/mnt/weights/org/rszoo/releases/...``). The
     cached file name and the hash checks are those of the original URL.
+
+Bundled release files
+    The weights rszoo publishes (``Weights: <RELEASE_BASE_URL>/<name>-<hash8>.pth``
+    in the metafiles) are also committed in the checkout's ``weights/``
+    folder (:data:`BUNDLED_WEIGHTS_DIR`; a wheel carries it as
+    ``rszoo/.mim/weights``). That folder is a built-in mirror, looked up by
+    file name after the cache and before any mirror or network: the file is
+    copied into the cache through the same temporary file, with the same
+    SHA-256 checks, so ``get_model(name, pretrained=True)`` works offline
+    from a fresh clone and a corrupted or edited bundled file is refused.
+    A bundled file must be verifiable (a full SHA-256 or a ``-<hash>.pth``
+    name); otherwise it is ignored.
+
+Lookup order: the cache, the bundled folder, then the URL (rewritten by
+``$RSZOO_WEIGHTS_MIRROR`` when set).
 """
 import hashlib
 import http.client
@@ -57,9 +72,12 @@ import urllib.parse
 import urllib.request
 import warnings
 from pathlib import Path
-from typing import Optional, Union
+from typing import List, Optional, Union
 
 from tqdm import tqdm
+
+from rszoo.fileio import REPO_ROOT
+from rszoo.version import __version__
 
 #: env var naming the rszoo home folder (the cache is ``$RSZOO_HOME/checkpoints``)
 HOME_ENV = 'RSZOO_HOME'
@@ -70,6 +88,13 @@ MIRROR_ENV = 'RSZOO_WEIGHTS_MIRROR'
 HASH_IN_NAME_REGEX = re.compile(r'-([0-9a-f]{8,64})\.pth$')
 _FULL_SHA256_REGEX = re.compile(r'^[0-9a-f]{64}$')
 _CHUNK_BYTES = 1 << 20
+
+#: where rszoo's release files are published (the metafiles' ``Weights`` URLs)
+RELEASE_BASE_URL = f'https://github.com/rszoo/rszoo/releases/download/v{__version__}'
+#: the checkout's folder of bundled release files (a built-in offline mirror)
+BUNDLED_WEIGHTS_DIR = Path(REPO_ROOT) / 'weights'
+#: the same folder inside an installed wheel (``setup.py`` copies it)
+_MIM_WEIGHTS_DIR = Path(__file__).resolve().parents[1] / '.mim' / 'weights'
 
 
 class CheckpointDownloadError(RuntimeError):
@@ -87,6 +112,20 @@ def get_cache_dir() -> Path:
         return Path(home).expanduser() / 'checkpoints'
     import torch.hub
     return Path(torch.hub.get_dir()) / 'checkpoints'
+
+
+def bundled_weights_dirs() -> List[Path]:
+    """The existing folders of bundled release files, first found wins."""
+    return [d for d in (_MIM_WEIGHTS_DIR, BUNDLED_WEIGHTS_DIR) if d.is_dir()]
+
+
+def find_bundled(file_name: str) -> Optional[Path]:
+    """The bundled release file called ``file_name``, or None."""
+    for folder in bundled_weights_dirs():
+        candidate = folder / file_name
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def apply_mirror(url: str, mirror: Optional[str] = None) -> str:
@@ -178,7 +217,8 @@ def download_checkpoint(url: str,
             terminal.
 
     Returns:
-        str: the path of the verified checkpoint in the cache.
+        str: the path of the verified checkpoint in the cache (looked up in
+        the cache, then the bundled ``weights/`` folder, then at the URL).
 
     Raises:
         CheckpointDownloadError: HTTP error status, network failure or a body
@@ -203,7 +243,8 @@ def download_checkpoint(url: str,
                     'and run again to download it anew.')
         return str(target)
 
-    fetch_url = apply_mirror(url)
+    bundled = find_bundled(file_name) if can_verify else None
+    fetch_url = bundled.as_uri() if bundled is not None else apply_mirror(url)
     cache_dir.mkdir(parents=True, exist_ok=True)
     if not can_verify:
         warnings.warn(
@@ -219,10 +260,14 @@ def download_checkpoint(url: str,
             got = _stream_to_file(fetch_url, tmp_file, timeout, progress)
         problem = _hash_problem(got, file_name, expected_sha256)
         if problem is not None:
+            source = (f'The bundled release file {bundled}' if bundled is not None
+                      else f'The checkpoint downloaded from {fetch_url}')
             raise CheckpointHashError(
-                f'The checkpoint downloaded from {fetch_url} is not the '
-                f'published file: {problem}. Nothing was written to the '
-                f'cache ({cache_dir}).')
+                f'{source} is not the published file {url}: {problem}. '
+                f'Nothing was written to the cache ({cache_dir}).')
+        # mkstemp's 0600 -> the mode the user's umask gives (shared caches)
+        from ..fileio import umask_file_mode
+        os.chmod(tmp_path, umask_file_mode())
         os.replace(tmp_path, target)
     finally:
         if osp.exists(tmp_path):
@@ -233,7 +278,6 @@ def download_checkpoint(url: str,
 def _stream_to_file(url: str, out_file, timeout: float,
                     progress: bool) -> str:
     """Write ``url``'s body to ``out_file``; return its hex SHA-256."""
-    from ..version import __version__
     request = urllib.request.Request(
         url, headers={'User-Agent': f'rszoo/{__version__}'})
     digest = hashlib.sha256()

@@ -30,12 +30,15 @@ with PyYAML; the ``modelindex`` package reads the same files)::
             Dataset: AID
             Metrics:
               Top 1 Accuracy: 93.1
-        Weights: https://.../resnet18_aid_20261125-1a2b3c4d.pth   # optional
+        Weights: https://.../resnet18_aid-1a2b3c4d.pth   # optional
 
-``Import`` paths are relative to the file that imports them (globs allowed);
-``Config`` paths are relative to the folder holding ``model-index.yml``. An
-entry without ``Weights`` has no published weights yet: it builds with
-``pretrained=False`` and refuses ``pretrained=True``.
+``Weights`` is a key of the model entry itself (as in mmpretrain's
+metafiles), never of its ``Metadata``; ``tools/model_converters/publish_model.py``
+writes the file and prints both lines. ``Import`` paths are relative to the
+file that imports them (globs allowed); ``Config`` paths are relative to the
+folder holding ``model-index.yml``. An entry without ``Weights`` has no
+published weights yet: it builds with ``pretrained=False`` and refuses
+``pretrained=True``.
 
 Where the index is looked for (stack breakage B7: mmpretrain only looks in
 ``<package>/.mim``, which PEP 660 editable installs do not have), first found
@@ -47,8 +50,8 @@ wins:
 3. ``<folder above the rszoo package>/model-index.yml`` (a source checkout or
    an editable install).
 
-Downloads, the cache and the offline mirror are described in
-:mod:`rszoo.apis.download`.
+Downloads, the cache, the bundled release files (``weights/``, found offline
+from a fresh clone) and the mirrors are described in :mod:`rszoo.apis.download`.
 """
 import copy
 import difflib
@@ -492,9 +495,12 @@ def _resolve_pretrained(info: ModelInfo,
         return None
     if pretrained is True:
         if not info.weights:
+            note = info.metadata.get('Weights')
+            note = (f' (its Metadata says: "Weights: {note}"; a published file is '
+                    'a top-level "Weights" key of the entry)' if note else '')
             raise NoPublishedWeightsError(
                 f'No weights are published for {info.name!r} (its entry in '
-                f'{info.metafile} has no "Weights"). Use pretrained=False for '
+                f'{info.metafile} has no "Weights"){note}. Use pretrained=False for '
                 'a randomly initialised model, or pretrained="<file.pth>" to '
                 'load your own checkpoint.')
         return download_checkpoint(info.weights, info.weights_sha256)

@@ -24,7 +24,28 @@ __all__ = [
     'split_prefix', 'write_split_files', 'ClassSplit', 'split_seen_images'
 ]
 from .samplers import SceneGroupedSampler  # noqa: E402
-from .scene_ids import SCENE_SOURCES, build_scene_ids  # noqa: E402
-from .scene_tile_dataset import SceneTileDataset  # noqa: E402
+from .selfsup import SCENE_SOURCES, SceneTileDataset, build_scene_ids  # noqa: E402
 
 __all__ += ['SceneTileDataset', 'SceneGroupedSampler', 'SCENE_SOURCES', 'build_scene_ids']
+from .hyperspectral_anomaly import HyperspectralAnomalyDataset, load_had_mat  # noqa: E402
+
+__all__ += ['HyperspectralAnomalyDataset', 'load_had_mat']
+from .eurosat_ms import EuroSAT_MS  # noqa: E402
+from .band_stats import compute_band_stats, dataset_band_stats  # noqa: E402
+from .transforms import LoadBandFiles  # noqa: E402
+
+__all__ += ['EuroSAT_MS', 'LoadBandFiles', 'compute_band_stats', 'dataset_band_stats']
+from .multimodal import (GridMismatchError, Houston2013, MDLRSHouston2013Vectors,  # noqa: E402
+                         MultimodalPatchDataset, MUUFL, Trento)
+
+__all__ += ['MultimodalPatchDataset', 'GridMismatchError', 'Houston2013', 'Trento', 'MUUFL',
+            'MDLRSHouston2013Vectors']
+from .cloud_segmentation import Cloud38Dataset, split_tiles  # noqa: E402
+from .fyh import FYH_CLASSES, FYHDataset  # noqa: E402
+
+__all__ += ['Cloud38Dataset', 'split_tiles', 'FYHDataset', 'FYH_CLASSES']
+from .coco_detection import CocoDetectionDataset  # noqa: E402
+from .hrsid import HRSID  # noqa: E402
+from .ssdd import SSDD  # noqa: E402
+
+__all__ += ['CocoDetectionDataset', 'HRSID', 'SSDD']

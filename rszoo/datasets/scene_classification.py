@@ -16,21 +16,38 @@ import logging
 import os
 import os.path as osp
 import time
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from collections import defaultdict
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from mmengine.dist import is_main_process
 from mmengine.logging import print_log
 from mmpretrain.datasets import BaseDataset
+from tqdm import tqdm
 
 from rszoo.fileio import REPO_ROOT, resolve_path
 from rszoo.registry import DATASETS, TRANSFORMS
-from .transforms.loading import CorruptImageError, decode_image
+from .transforms.loading import (CorruptImageError, LoadRSImage, check_decodable,
+                                 decode_image)
 
 #: File extensions read as images (compared case-insensitively).
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.tif', '.tiff', '.bmp')
 
 #: How many offending paths a summary message lists.
 _MAX_LISTED = 5
+
+#: A data set with at least this many images shows a progress bar while
+#: ``preload=True`` / ``on_corrupt='skip'`` decode it (rank 0 only).
+PROGRESS_MIN_ITEMS = 1000
+
+
+def progress(items: Sequence, desc: str) -> Iterator:
+    """Iterate ``items`` with a tqdm progress bar on stderr, shown only on the
+    main process and only for at least :data:`PROGRESS_MIN_ITEMS` items (a
+    few seconds of decoding or more); the bar is removed when done."""
+    show = len(items) >= PROGRESS_MIN_ITEMS and is_main_process()
+    return iter(tqdm(items, desc=desc, total=len(items), unit='img',
+                     disable=not show, leave=False, mininterval=0.5))
 
 
 def is_image_file(name: str) -> bool:
@@ -55,6 +72,56 @@ def check_data_root(data_root: str, dataset_name: str = 'dataset') -> None:
             'a folder (it must hold one folder per class).')
 
 
+def match_class_folders(data_root: str,
+                        classes: Sequence[str],
+                        dataset_name: str = 'dataset') -> Dict[str, str]:
+    """Map each class name to its folder under ``data_root``, ignoring case
+    where that is unambiguous.
+
+    A copy of a data set may spell folders in another case than the official
+    class list (a WHU-RS19 copy with ``airport/`` and ``footballfield/``).
+    Such folders are used for their class and the mapping is logged once.
+    Class names that differ only in case among themselves match exactly.
+
+    Returns:
+        dict[str, str]: class name -> folder name, for the classes found.
+
+    Raises:
+        ValueError: two folders match one class when case is ignored
+            (``Airport/`` and ``airport/``); the message names both.
+    """
+    present = [e.name for e in os.scandir(data_root)
+               if e.is_dir() and not e.name.startswith('.')]
+    folders_by_key = defaultdict(list)
+    for name in present:
+        folders_by_key[name.lower()].append(name)
+    class_keys = defaultdict(int)
+    for name in classes:
+        class_keys[name.lower()] += 1
+    mapping, renamed = {}, []
+    for name in classes:
+        if class_keys[name.lower()] > 1:  # classes themselves differ only in case
+            if name in present:
+                mapping[name] = name
+            continue
+        candidates = sorted(folders_by_key.get(name.lower(), []))
+        if len(candidates) > 1:
+            raise ValueError(
+                f'{dataset_name}: folders {candidates} of {data_root} all match class '
+                f'{name!r} when letter case is ignored; keep one of them (merge the '
+                'images into one folder).')
+        if candidates:
+            mapping[name] = candidates[0]
+            if candidates[0] != name:
+                renamed.append(f'{candidates[0]}/ -> {name!r}')
+    if renamed:
+        print_log(
+            f'{dataset_name}: {len(renamed)} class folder(s) of {data_root} differ from '
+            f'the class names only in letter case; using them: {", ".join(renamed)}',
+            logger='current', level=logging.INFO)
+    return mapping
+
+
 def scan_class_folders(data_root: str,
                        classes: Sequence[str],
                        dataset_name: str = 'dataset'
@@ -71,14 +138,20 @@ def scan_class_folders(data_root: str,
         list[tuple[str, int]]: ``(<ClassFolder>/<file name>, label)`` in class
         order, then sorted file-name order; deterministic.
 
+    Class folders are matched ignoring letter case where unambiguous
+    (:func:`match_class_folders`); the returned paths use the folder names
+    on disk.
+
     Raises:
         FileNotFoundError: ``data_root`` is missing, or a class folder is
             missing or holds no image file.
+        ValueError: two folders match one class when case is ignored.
     """
     check_data_root(data_root, dataset_name)
+    mapping = match_class_folders(data_root, classes, dataset_name)
     samples = []
     for label, class_name in enumerate(classes):
-        folder = osp.join(data_root, class_name)
+        folder = osp.join(data_root, mapping.get(class_name, class_name))
         if not osp.isdir(folder):
             present = sorted(e.name for e in os.scandir(data_root) if e.is_dir())
             raise FileNotFoundError(
@@ -91,7 +164,7 @@ def scan_class_folders(data_root: str,
                 f'{dataset_name}: class folder {folder} for expected class '
                 f'{class_name!r} holds no image file '
                 f'(extensions {", ".join(IMG_EXTENSIONS)}).')
-        samples.extend((f'{class_name}/{name}', label) for name in names)
+        samples.extend((f'{mapping[class_name]}/{name}', label) for name in names)
     return samples
 
 
@@ -104,7 +177,9 @@ def read_split_file(split_file: str,
     Each non-empty line that does not start with ``#`` is
     ``<relative image path> <label index>`` (mmpretrain's ann-file format),
     the path relative to ``data_root``. The label may be left out when the
-    first path component is a class folder name.
+    first path component is a class folder name. A class folder spelled in
+    another letter case on disk than in the file (``Airport/x.jpg`` in the
+    split, ``airport/`` on disk) is mapped as in :func:`match_class_folders`.
 
     Returns:
         list[tuple[str, int]]: ``(relative path, label)`` in file order.
@@ -122,6 +197,17 @@ def read_split_file(split_file: str,
             f'(relative paths are tried against the working directory '
             f'{os.getcwd()} and the repository root {REPO_ROOT}).')
     class_to_idx = {name: i for i, name in enumerate(classes)}
+    lower_to_idx = defaultdict(list)
+    for i, name in enumerate(classes):
+        lower_to_idx[name.lower()].append(i)
+
+    def class_index(folder: str) -> Optional[int]:
+        if folder in class_to_idx:
+            return class_to_idx[folder]
+        matches = lower_to_idx.get(folder.lower(), [])
+        return matches[0] if len(matches) == 1 else None
+
+    folder_map = None  # class name -> folder on disk, built on first need
     samples, seen, missing = [], {}, []
     with open(split_file, encoding='utf-8') as f:
         for line_no, raw in enumerate(f, start=1):
@@ -133,8 +219,8 @@ def read_split_file(split_file: str,
             folder = line.replace('\\', '/').split('/', 1)[0]
             if len(parts) == 2 and parts[1].lstrip('+-').isdigit():
                 rel_path, label = parts[0], int(parts[1])
-            elif folder in class_to_idx:
-                rel_path, label = line, class_to_idx[folder]
+            elif class_index(folder) is not None:
+                rel_path, label = line, class_index(folder)
             else:
                 raise ValueError(
                     f'{where}: expected "<image path> <label index>", got '
@@ -143,17 +229,26 @@ def read_split_file(split_file: str,
                 raise ValueError(
                     f'{where}: label index {label} is out of range for the '
                     f'{len(classes)} classes (0..{len(classes) - 1}): {line!r}.')
-            folder = rel_path.replace('\\', '/').split('/', 1)[0]
-            if folder in class_to_idx and class_to_idx[folder] != label:
+            parts = rel_path.replace('\\', '/').split('/', 1)
+            folder = parts[0]
+            folder_label = class_index(folder)
+            if folder_label is not None and folder_label != label:
                 raise ValueError(
                     f'{where}: image {rel_path} is in class folder {folder!r} '
-                    f'(label {class_to_idx[folder]}) but the line gives label '
+                    f'(label {folder_label}) but the line gives label '
                     f'{label} ({classes[label]!r}).')
             if rel_path in seen:
                 raise ValueError(
                     f'{where}: image {rel_path} is listed twice (also line '
                     f'{seen[rel_path]}).')
             seen[rel_path] = line_no
+            if not osp.isfile(osp.join(data_root, rel_path)) and folder_label is not None \
+                    and len(parts) == 2:
+                if folder_map is None:
+                    folder_map = match_class_folders(data_root, classes, dataset_name)
+                on_disk = folder_map.get(classes[folder_label])
+                if on_disk is not None and on_disk != folder:
+                    rel_path = f'{on_disk}/{parts[1]}'
             if not osp.isfile(osp.join(data_root, rel_path)):
                 missing.append((line_no, osp.join(data_root, rel_path)))
             samples.append((rel_path, label))
@@ -196,10 +291,12 @@ class RSSceneDataset(BaseDataset):
             file with one per line. Defaults to the class' official list.
         on_corrupt (str): ``'error'`` (default) decodes nothing up front, so a
             broken file raises in ``LoadRSImage`` when it is read;
-            ``'skip'`` fully decodes every image at load time (Pillow,
-            truncated files raising), drops the unreadable ones and logs one
-            summary with their count and the first few paths. The dropped
-            paths are kept in :attr:`skipped_images`.
+            ``'skip'`` fully decodes every image at load time as the
+            pipeline's ``LoadRSImage`` would (Pillow with truncated files
+            raising, rasterio for GeoTIFFs), drops the unreadable ones and
+            logs one summary with their count and the first few paths. The
+            dropped paths are kept in :attr:`skipped_images`. A progress bar
+            (tqdm, rank 0) is shown from :data:`PROGRESS_MIN_ITEMS` images.
         preload (bool): decode every image once when the dataset is built,
             with the pipeline's ``LoadRSImage`` (same settings), and keep the
             arrays in the dataset; ``LoadRSImage`` then copies instead of
@@ -207,18 +304,26 @@ class RSSceneDataset(BaseDataset):
             forked data-loader workers, so per-sample worker CPU drops to the
             augmentations (on a 2-core machine the workers compete with the
             compute threads; see ``benchmarks/results.md``). Costs
-            H*W*C bytes per image (AID-150px: 67.5 kB, 540 MB for 8,000).
+            H*W*C bytes per image (AID-150px: 67.5 kB, 540 MB for 8,000;
+            times 2 for uint16 rasters). A progress bar as for ``'skip'``.
             Defaults to False.
         metainfo (dict, optional): extra meta information.
         **kwargs: ``indices``, ``test_mode``, ``lazy_init``,
             ``serialize_data``, ``max_refetch`` of mmpretrain's
             ``BaseDataset``.
 
+    Class folders spelled in another letter case than ``classes``
+    (``airport/`` for ``Airport``) are used for their class and the mapping
+    is logged (:func:`match_class_folders`).
+
     Raises:
         FileNotFoundError: data root, a class folder, the split file or an
             image named in it is missing; a class folder is empty.
         ValueError: a split-file line is malformed or its label is out of
-            range; ``on_corrupt`` is not ``'error'`` or ``'skip'``.
+            range; ``on_corrupt`` is not ``'error'`` or ``'skip'``; the data
+            set is empty (a split file without image lines, or every image
+            skipped; the message names the data set and the split file); two
+            folders match one class when case is ignored.
     """
 
     METAINFO: dict = dict()
@@ -289,26 +394,55 @@ class RSSceneDataset(BaseDataset):
         else:
             samples = read_split_file(self.split_file, self.data_root, classes,
                                       name)
+        extras = self._sample_extras()
         data_list = [
-            dict(img_path=osp.join(self.data_root, rel_path), gt_label=label)
+            dict(img_path=osp.join(self.data_root, rel_path), gt_label=label, **extras)
             for rel_path, label in samples
         ]
+        where = self.split_file or self.data_root
+        if not data_list:
+            what = (f'the split file {self.split_file} lists no images (only blank '
+                    'or comment lines)' if self.split_file else
+                    f'no images were found under {self.data_root}')
+            raise ValueError(f'{name}: empty data set: {what} (data root '
+                             f'{self.data_root}).')
         if self.on_corrupt == 'skip':
             data_list = self._drop_corrupt(data_list)
+            if not data_list:
+                raise ValueError(
+                    f'{name} ({where}): empty data set: all {len(self.skipped_images)} '
+                    f"images are unreadable and were skipped (on_corrupt='skip'); "
+                    f'first: {self.skipped_images[0][1]}')
         if self.preload:
             self._preload_images(data_list)
         return data_list
 
+    def _sample_extras(self) -> dict:
+        """Keys added to every sample's info (e.g. ``EuroSAT_MS``'s band names,
+        read by ``LoadRSImage``). None in the base class."""
+        return {}
+
+    def _loader(self) -> Optional[LoadRSImage]:
+        """The pipeline's first ``LoadRSImage`` (None when there is none)."""
+        pipeline = getattr(self, 'pipeline', None)
+        for t in getattr(pipeline, 'transforms', ()):
+            if isinstance(t, LoadRSImage):
+                return t
+        return None
+
     def _preload_images(self, data_list: List[dict]) -> None:
         """Decode every image into ``info['img']`` (``preload=True``)."""
-        from .transforms.loading import LoadRSImage
-        loaders = [t for t in self.pipeline.transforms if isinstance(t, LoadRSImage)]
-        if not loaders:
+        loader = self._loader()
+        if loader is None:
             raise ValueError(f'{type(self).__name__}: preload=True needs a LoadRSImage '
                              'in the pipeline (it decodes with its settings).')
         start, nbytes = time.perf_counter(), 0
-        for info in data_list:
-            info['img'] = loaders[0](dict(img_path=info['img_path']))['img']
+        for info in progress(data_list, f'{type(self).__name__}: preloading'):
+            keys = {k: info[k] for k in ('img_path', 'bands', 'band_names') if k in info}
+            results = loader(keys)
+            info['img'] = results['img']
+            if 'nodata_mask' in results:
+                info['nodata_mask'] = results['nodata_mask']
             nbytes += info['img'].nbytes
         print_log(
             f'{type(self).__name__}: preloaded {len(data_list)} images '
@@ -316,10 +450,10 @@ class RSSceneDataset(BaseDataset):
             logger='current', level=logging.INFO)
 
     def _warn_unknown_folders(self, classes: Sequence[str]) -> None:
-        known = set(classes)
+        known = set(classes) | {c.lower() for c in classes}
         unknown = sorted(e.name for e in os.scandir(self.data_root)
                          if e.is_dir() and not e.name.startswith('.')
-                         and e.name not in known)
+                         and e.name not in known and e.name.lower() not in known)
         if unknown:
             print_log(
                 f'{type(self).__name__}: ignoring {len(unknown)} folder(s) of '
@@ -327,11 +461,16 @@ class RSSceneDataset(BaseDataset):
                 logger='current', level=logging.WARNING)
 
     def _drop_corrupt(self, data_list: List[dict]) -> List[dict]:
-        """Decode every image; keep the readable ones (``on_corrupt='skip'``)."""
+        """Decode every image; keep the readable ones (``on_corrupt='skip'``).
+
+        Files are decoded as the pipeline's ``LoadRSImage`` would (its
+        ``backend``: Pillow for pictures, rasterio for GeoTIFFs)."""
+        loader = self._loader()
+        backend = loader.backend if loader is not None else 'auto'
         kept, skipped = [], []
-        for info in data_list:
+        for info in progress(data_list, f'{type(self).__name__}: checking images'):
             try:
-                decode_image(info['img_path'])
+                check_decodable(info['img_path'], backend)
             except CorruptImageError as err:
                 skipped.append((info['img_path'], str(err)))
                 continue

@@ -36,9 +36,20 @@ has its own test in ``tests/test_compat.py``.
        transformers 4 names (``apply_chunking_to_    models become mmpretrain's own "needs extra
        forward``): ``TypeError: NoneType takes no    dependencies" placeholders; rszoo uses none
        arguments`` on ``import mmpretrain.models``
+ B11   an ``http(s)://`` ``init_cfg`` checkpoint,     :func:`route_checkpoint_loading` registers
+       ``load_from`` or ``--checkpoint`` goes to      :func:`load_from_http` for ``http(s)://``
+       ``torch.hub.load_state_dict_from_url``:        (also used by ``torchvision://``,
+       unpickled with ``weights_only=False``, no      ``open-mmlab://``): rszoo's verified
+       hash check                                    download (cache, SHA-256, mirror), then
+                                                     ``weights_only=True``
+ B12   a file that is not a checkpoint gives          :func:`load_from_local` (mmengine's local
+       torch's message suggesting                    scheme) raises
+       ``weights_only=False``                        :class:`~rszoo.apis.CheckpointLoadError`
+                                                     naming the file and what was expected
 =====  ===========================================  ==========================================
 """
 import os
+import re
 
 import torch
 import torch.distributed as torch_dist
@@ -111,10 +122,14 @@ def skip_mmpretrain_multimodal() -> bool:
     placeholders for them instead. Returns whether the switch was needed.
     """
     import sys
+    from importlib import metadata
 
-    import transformers
     from mmengine.utils import digit_version
-    if digit_version(transformers.__version__) < digit_version('5.0.0'):
+    try:
+        version = metadata.version('transformers')
+    except metadata.PackageNotFoundError:
+        return False
+    if digit_version(version) < digit_version('5.0.0'):
         return False
     if 'mmpretrain.models.multimodal' in sys.modules:
         return False
@@ -216,9 +231,105 @@ def fix_mmcv_adjust_hue() -> None:
     mmcv.adjust_hue = adjust_hue
 
 
+_EXPECTED_CHECKPOINT = ('expected a PyTorch checkpoint written by torch.save: a state_dict '
+                        '(parameter name -> tensor) or an mmengine checkpoint dict with '
+                        '"state_dict" (and "meta", "optimizer", ...)')
+
+
+def _checkpoint_load_error(message: str):
+    from rszoo.apis.model_zoo import CheckpointLoadError
+    return CheckpointLoadError(message)
+
+
+def load_from_local(filename, map_location=None) -> dict:
+    """B12: mmengine's local checkpoint loader, with rszoo's errors.
+
+    Reads ``filename`` with ``torch.load(weights_only=True)`` (the B1
+    allow-list admits mmengine's resume checkpoints). Anything else is a
+    :class:`~rszoo.apis.CheckpointLoadError` that names the file and says
+    what was expected, never torch's advice to set ``weights_only=False``.
+
+    Raises:
+        FileNotFoundError: no such file.
+        CheckpointLoadError: not a torch checkpoint (text, ``.npy``, empty or
+            truncated file), a pickle with objects rszoo does not unpickle,
+            or a torch file that does not hold a dict.
+    """
+    filename = os.path.expanduser(os.fspath(filename))
+    if not os.path.isfile(filename):
+        raise FileNotFoundError(f'checkpoint file {filename} does not exist.')
+    try:
+        checkpoint = torch.load(filename, map_location=map_location, weights_only=True)
+    except OSError:
+        raise
+    except Exception as error:  # torch raises many types for foreign files
+        text = str(error)
+        refused = re.search(r'Unsupported global: GLOBAL (\S+)', text)
+        if refused:
+            raise _checkpoint_load_error(
+                f'{filename} holds a pickled {refused.group(1)}, which rszoo does not '
+                f'unpickle; {_EXPECTED_CHECKPOINT}, holding only tensors and plain '
+                'data.') from None
+        found = re.search(r'WeightsUnpickler error:\s*(.*?)\s*(Check the documentation|$)',
+                          text, re.S)
+        reason = found.group(1) if found else (text or 'empty or truncated file')
+        raise _checkpoint_load_error(
+            f'{filename} is not a PyTorch checkpoint ({type(error).__name__}: '
+            f'{reason.strip()[:200]}); {_EXPECTED_CHECKPOINT}.') from None
+    if not isinstance(checkpoint, dict):
+        raise _checkpoint_load_error(
+            f'{filename} holds a {type(checkpoint).__name__}; {_EXPECTED_CHECKPOINT}.')
+    return checkpoint
+
+
+def load_from_http(filename, map_location=None, model_dir=None, progress=None) -> dict:
+    """B11: load an ``http(s)://`` checkpoint through rszoo's verified download.
+
+    :func:`rszoo.apis.download.download_checkpoint` puts the file in rszoo's
+    cache (``$RSZOO_HOME/checkpoints`` or torch hub's), checks the SHA-256
+    the ``-<hash>.pth`` name carries (or warns that none is known) and honours
+    ``$RSZOO_WEIGHTS_MIRROR``; the file is then read by
+    :func:`load_from_local` (``weights_only=True``). In a distributed run
+    rank 0 downloads first, the other ranks then find it in the cache.
+    ``model_dir`` and ``progress`` are mmengine's ``load_from_http``
+    arguments (a cache folder, a progress bar).
+    """
+    from mmengine.dist import get_dist_info
+
+    from rszoo.apis.download import download_checkpoint
+
+    def fetch():
+        return download_checkpoint(filename, cache_dir=model_dir, progress=progress)
+
+    rank, world_size = get_dist_info()
+    if rank == 0:
+        path = fetch()
+    if world_size > 1:
+        torch_dist.barrier()
+        if rank > 0:
+            path = fetch()
+    return load_from_local(path, map_location=map_location)
+
+
+def route_checkpoint_loading() -> None:
+    """B11 + B12: make mmengine's ``CheckpointLoader`` (``init_cfg``
+    ``Pretrained``, ``load_from``, ``--resume``, ``runner.load_checkpoint``)
+    use :func:`load_from_http` for ``http(s)://`` and :func:`load_from_local`
+    for files (idempotent)."""
+    import mmengine.runner.checkpoint as mm_checkpoint
+    mm_checkpoint.CheckpointLoader.register_scheme(
+        prefixes=('http://', 'https://'), loader=load_from_http, force=True)
+    mm_checkpoint.CheckpointLoader.register_scheme(
+        prefixes='', loader=load_from_local, force=True)
+    # torchvision://, open-mmlab:// and mmcls:// call the module's function
+    mm_checkpoint.load_from_http = load_from_http
+    mm_checkpoint.load_from_local = load_from_local
+
+
 def apply_stack_fixes() -> None:
     """Apply every process-wide fix above (idempotent)."""
     allow_mmengine_checkpoint_globals()
+    route_checkpoint_loading()
     skip_mmpretrain_multimodal()
     import_mmpretrain_modules()
     fix_mmcv_adjust_hue()

@@ -1,27 +1,14 @@
-# The AID-150px SSKDNet config (ImageNet EfficientNet-Lite0 and every SSKDNet part) on the
-# tiny real split: 120 training / 60 test AID-150px images at 64 px, 4 epochs.
-_base_ = ['../../configs/sskdnet/sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py']
-
+# The AID-150px SSKDNet model (ImageNet EfficientNet-Lite0 and every SSKDNet part) on the
+# tiny AID-150px splits at 64 px (_base_/aid150_tiny.py: 120 training, 60 validation, 60 test
+# images), 4 epochs.
+_base_ = [
+    '../../configs/_base_/models/sskdnet_efficientnet_lite0_aid30.py',
+    './_base_/aid150_tiny.py',
+    '../../configs/_base_/schedules/sgd_cosine_20e.py',
+    '../../configs/_base_/default_runtime.py',
+]
 model = dict(branch_batch_ratio=0.25)
-img_size = 64
-train_pipeline = [
-    dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='LoadRSImage'),
-    dict(type='Resize', scale=(img_size, img_size), backend='pillow', interpolation='bilinear'),
-    dict(type='PackInputs'),
-]
-train_dataloader = dict(
-    batch_size=24, num_workers=0,
-    dataset=dict(split_file='tests/data/splits/aid_tiny_train.txt', pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=30, num_workers=0,
-    dataset=dict(split_file='tests/data/splits/aid_tiny_test.txt', pipeline=test_pipeline))
-test_dataloader = val_dataloader
+train_dataloader = dict(batch_size=24)
 param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, T_max=4, eta_min=0.0,
          convert_to_iter_based=True),

@@ -1,22 +1,14 @@
 # A tiny SwiMDiff pre-training for the test suite: a narrow ResNet-18 (16 base
 # channels) at 32 px on the 120 AID-150px images of tests/data/splits/aid_tiny_train.txt,
 # 2x2 tiles of 100 px (480 samples, 120 scenes), batch 32 (8 scenes x 4 tiles),
-# queue 64, a 2-level denoiser, 2 epochs. Real data, the real Runner and sampler.
+# queue 64, a 2-level denoiser, 2 epochs. Real data, the real Runner and sampler; the
+# base's two-view augmentation with 32 px crops.
 _base_ = ['../../configs/swimdiff/swimdiff_resnet18_aid150_64px_20e.py']
 img_size = 32
-view_pipeline = [
-    dict(type='RandomResizedCrop', scale=img_size, crop_ratio_range=(0.2, 1.),
-         backend='pillow'),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
-         channel_weights=(0.114, 0.587, 0.2989)),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='RandomRot90', prob=0.5),
-]
-train_pipeline = [
-    dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
-    dict(type='PackInputs', algorithm_keys=('scene_id', ),
-         meta_keys=('sample_idx', 'img_path', 'tile_index', 'source_index')),
-]
+view_pipeline = [dict(t, scale=img_size) if t.type == 'RandomResizedCrop' else t
+                 for t in _base_.view_pipeline]
+train_pipeline = [dict(t, transforms=[view_pipeline]) if t.type == 'MultiView' else t
+                  for t in _base_.train_pipeline]
 model = dict(
     queue_len=64,
     momentum=0.1,

@@ -1,5 +1,5 @@
 """Make a class-attribute matrix by machine (DSVA's automatic attribute
-annotation; :mod:`rszoo.apis.attribute_annotation`).
+annotation; :mod:`rszoo.models.class_embeddings.attribute_annotation`).
 
 Each image of each class is scored against every attribute of a vocabulary by
 the cosine similarity of its open_clip image embedding and the attribute's
@@ -127,7 +127,7 @@ def settings(args: argparse.Namespace) -> dict:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    from rszoo.apis import attribute_annotation as aa
+    from rszoo.models.class_embeddings import attribute_annotation as aa
     from rszoo.utils import register_all_modules
 
     register_all_modules()

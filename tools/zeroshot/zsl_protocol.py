@@ -5,7 +5,7 @@ classes, test on the unseen classes, report mean +- std.
         --splits splits/zsl/aid/aid_25-5_seed0.json [...] \
         --embeddings glove minilm --methods eszsl devise mcfa \
         [--mcfa-config configs/mcfa/mcfa_effnet-lite0-in1k_glove_aid150-25-5.py] \
-        [--work-dir work_dirs/zsl_protocol] [--out results.jsonl]
+        [--work-dir work_dirs/zsl_protocol] [--out results.jsonl] [--plot-dir DIR]
 
     # DSVA (images through its backbone; the class matrix is the attribute file)
     python tools/zeroshot/zsl_protocol.py --methods dsva \
@@ -30,6 +30,10 @@ For every split file and class embedding, each method is
 The unseen test classes' images and labels are never used before step 2's
 evaluation. One JSON line per (split, embedding, method) goes to ``--out``;
 a markdown table of mean +- sample std over the splits is printed at the end.
+With ``--plot-dir``, each (split, embedding) gets ``<split>_<embedding>_ausuc.png``:
+every method's seen-unseen accuracy curve on the test split (U on the x-axis,
+S on the y-axis, AUSUC in the legend, a dot at the calibrated operating point;
+:func:`rszoo.visualization.plot_seen_unseen_curves`).
 DSVA runs through mmengine's Runner with ``--dsva-config`` (``class_subset``
 ``'val'`` for the validation run, ``'test'`` for the test run; its scores are
 the model's ``pred_score`` on the subset's images, calibration 0).
@@ -50,12 +54,17 @@ import numpy as np
 import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from rszoo.utils import apply_stack_fixes  # noqa: E402
+
+apply_stack_fixes()  # B10: before rszoo.models imports mmpretrain.models
+
 from rszoo.datasets.zeroshot import ClassSplit, ZSLFeatureDataset  # noqa: E402
 from rszoo.evaluation.functional import (ausuc, choose_calibration,  # noqa: E402
                                          gzsl_accuracies, zsl_accuracy)
-from rszoo.models.zeroshot import ESZSL, DeViSELinear  # noqa: E402
+from rszoo.models.classifiers import ESZSL, DeViSELinear  # noqa: E402
 from rszoo.models.class_embeddings import class_matrix  # noqa: E402
 from rszoo.utils import register_all_modules  # noqa: E402
+from rszoo.visualization import plot_seen_unseen_curves, save_figure  # noqa: E402
 
 EMBEDDINGS = {
     'glove': dict(type='GloVeEmbedding'),
@@ -80,6 +89,8 @@ def parse_args(argv=None):
     parser.add_argument('--work-dir', default='work_dirs/zsl_protocol')
     parser.add_argument('--cache-dir', default='work_dirs/class_embeddings')
     parser.add_argument('--out', help='append JSON lines here')
+    parser.add_argument('--plot-dir', help='draw the seen-unseen accuracy curves (PNG per '
+                        'split and embedding) into this folder')
     args = parser.parse_args(argv)
     if not args.features and set(args.methods) & {'eszsl', 'devise', 'mcfa'}:
         parser.error('--features is required for eszsl, devise and mcfa')
@@ -99,15 +110,18 @@ def load(features, split_file, subset):
 
 
 def evaluate(scores, labels, seen, unseen, gamma):
+    """The test metrics of one run; ``'curve'`` holds the seen-unseen curve of
+    :func:`ausuc` (``main`` takes it out of the row: drawn, not written)."""
     scores = scores.double().numpy()
     labels = labels.numpy()
     calibrated = gzsl_accuracies(scores, labels, seen, unseen, gamma)
     plain = gzsl_accuracies(scores, labels, seen, unseen, 0.)
     unseen_mask = np.isin(labels, unseen)
+    area, curve = ausuc(scores, labels, seen, unseen)
     return {'zsl/top1': zsl_accuracy(scores[unseen_mask], labels[unseen_mask], unseen),
             'gzsl/seen': calibrated['seen'], 'gzsl/unseen': calibrated['unseen'],
             'gzsl/H': calibrated['H'], 'gzsl/H_gamma0': plain['H'],
-            'gzsl/ausuc': ausuc(scores, labels, seen, unseen)[0], 'gamma': gamma}
+            'gzsl/ausuc': area, 'gamma': gamma, 'curve': curve}
 
 
 def l2(x):
@@ -240,6 +254,15 @@ def summary(rows):
     return '\n'.join(lines)
 
 
+def plot_curves(rows, curves, out_file, title):
+    """The seen-unseen curves of one (split, embedding), one line per method."""
+    fig = plot_seen_unseen_curves(
+        {r['method']: (r['gzsl/ausuc'], c) for r, c in zip(rows, curves)},
+        operating_points={r['method']: (r['gzsl/unseen'], r['gzsl/seen']) for r in rows},
+        title=title)
+    return save_figure(fig, out_file)
+
+
 def main(argv=None):
     args = parse_args(argv)
     register_all_modules()
@@ -254,6 +277,7 @@ def main(argv=None):
             emb_file = osp.join(args.work_dir, tag, 'class_embedding.npy')
             os.makedirs(osp.dirname(emb_file), exist_ok=True)
             np.save(emb_file, matrix)
+            group, curves = [], []
             for method in args.methods:
                 start = time.perf_counter()
                 if method == 'dsva':
@@ -264,13 +288,19 @@ def main(argv=None):
                                    osp.join(args.work_dir, tag, 'mcfa'))
                 else:
                     row = run_linear(method, args.features, split_file, emb)
+                curves.append(row.pop('curve'))
                 row.update(method=method, embedding=emb_name, split=split_file,
                            features=args.features, wall_s=round(time.perf_counter() - start, 1))
+                group.append(row)
                 print(json.dumps(row), flush=True)
                 rows.append(row)
                 if args.out:
                     with open(args.out, 'a', encoding='utf-8') as f:
                         f.write(json.dumps(row) + '\n')
+            if args.plot_dir and group:
+                png = plot_curves(group, curves, osp.join(args.plot_dir, f'{tag}_ausuc.png'),
+                                  f'{osp.basename(split_file)}, {osp.basename(emb_name)}: test')
+                print(f'seen-unseen curves saved to {png}', flush=True)
     print(summary(rows))
     return rows
 

@@ -20,11 +20,44 @@ of Xian et al. (TPAMI 2019): GZSL accuracy on seen classes is measured on
 images never trained on.
 """
 import json
+import os
 import os.path as osp
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+
+from rszoo.fileio import REPO_ROOT, atomic_write_bytes, resolve_path
+
+#: The one vocabulary of zero-shot subsets. A data set's ``subset`` names a set
+#: of images; each image subset is drawn under one of the split's two class
+#: partitions, ``'test'`` (the split's seen / unseen classes) or ``'val'`` (its
+#: validation classes: seen minus ``val_unseen`` as seen, ``val_unseen`` as
+#: unseen). A model's ``class_subset`` takes the same names (the partition of
+#: the images it is trained or scored on) plus ``'val'`` itself; ``'test'`` is
+#: both the GZSL test images and their partition.
+SUBSET_CLASSES = {
+    'train': 'test',        # seen-class training images
+    'test': 'test',         # test_seen + test_unseen (the GZSL test set)
+    'test_seen': 'test',    # held-out seen-class images
+    'test_unseen': 'test',  # every unseen-class image (the ZSL test set)
+    'val': 'val',           # the validation partition (a model's class_subset only)
+    'val_train': 'val',     # training images of seen - val_unseen
+    'val_test': 'val',      # held-out images of seen - val_unseen + those of val_unseen
+}
+#: the subsets a zero-shot data set can serve (image subsets)
+ZSL_SUBSETS = tuple(name for name in SUBSET_CLASSES if name != 'val')
+#: the values a zero-shot model's ``class_subset`` takes
+CLASS_SUBSETS = tuple(SUBSET_CLASSES)
+
+
+def check_subset(subset: str, allowed: Sequence[str], owner: str, key: str) -> str:
+    """``subset`` if it is one of ``allowed``; else a ValueError naming
+    ``owner``, ``key`` and the allowed values."""
+    if subset not in allowed:
+        raise ValueError(f'{owner}: {key}={subset!r} is not a zero-shot subset; expected '
+                         f'one of {", ".join(map(repr, allowed))}')
+    return subset
 
 
 @dataclass(frozen=True)
@@ -69,9 +102,18 @@ class ClassSplit:
 
     # -- files ---------------------------------------------------------------
     @classmethod
-    def from_file(cls, path: str) -> 'ClassSplit':
+    def from_file(cls, path: Union[str, os.PathLike]) -> 'ClassSplit':
+        """Read a split file. A relative ``path`` is resolved by
+        :func:`rszoo.fileio.resolve_path` (the working directory first, then the
+        repository root), so every component that reads a split (data sets,
+        models, metrics, tools) finds the same file from any working directory;
+        ``split.path`` is the absolute path read."""
+        given = os.fspath(path)
+        path = resolve_path(given)
         if not osp.isfile(path):
-            raise FileNotFoundError(f'class split file {path} does not exist')
+            raise FileNotFoundError(
+                f'class split file {given} does not exist (looked in the working directory '
+                f'{os.getcwd()} and the repository root {REPO_ROOT})')
         with open(path, encoding='utf-8') as f:
             try:
                 data = json.load(f)
@@ -92,9 +134,7 @@ class ClassSplit:
         data = dict(dataset=self.dataset, classes=list(self.classes), seen=list(self.seen),
                     unseen=list(self.unseen), val_unseen=list(self.val_unseen),
                     seed=self.seed, source=self.source)
-        with open(path, 'w', encoding='utf-8') as f:
-            json.dump(data, f, indent=1)
-            f.write('\n')
+        atomic_write_bytes((json.dumps(data, indent=1) + '\n').encode('utf-8'), path)
 
     # -- indices -------------------------------------------------------------
     def check_classes(self, classes: Sequence[str], where: str = 'the data set') -> None:
@@ -119,18 +159,25 @@ class ClassSplit:
     def unseen_indices(self) -> List[int]:
         return self.indices(self.unseen)
 
-    def subset_indices(self, class_subset: str,
-                       owner: str = 'ClassSplit') -> Tuple[List[int], List[int]]:
-        """Global ``(seen, unseen)`` indices of a model's class subset:
-        ``'test'``: the split's seen / unseen classes; ``'val'``: its
-        validation classes (seen minus ``val_unseen`` as seen, ``val_unseen``
-        as unseen; the unseen test classes take no part), for tuning."""
-        if class_subset == 'test':
+    def subset_indices(self, subset: str, owner: str = 'ClassSplit',
+                       key: str = 'subset') -> Tuple[List[int], List[int]]:
+        """Global ``(seen, unseen)`` class indices of a subset name of
+        :data:`SUBSET_CLASSES` (a data set's ``subset`` or a model's
+        ``class_subset``): the split's seen / unseen classes for ``'train'``,
+        ``'test'``, ``'test_seen'``, ``'test_unseen'``; its validation classes
+        (seen minus ``val_unseen`` as seen, ``val_unseen`` as unseen; the unseen
+        test classes take no part) for ``'val'``, ``'val_train'``, ``'val_test'``.
+
+        Raises:
+            ValueError: ``subset`` is not a known name (``owner`` and ``key``
+                name the caller's argument), or the split has no
+                ``val_unseen`` for a validation subset.
+        """
+        check_subset(subset, CLASS_SUBSETS, owner, key)
+        if SUBSET_CLASSES[subset] == 'test':
             return self.seen_indices, self.unseen_indices
-        if class_subset == 'val':
-            val = self.validation_split()
-            return self.indices(val.seen), self.indices(val.unseen)
-        raise ValueError(f"{owner}: class_subset must be 'test' or 'val', got {class_subset!r}")
+        val = self.validation_split()
+        return self.indices(val.seen), self.indices(val.unseen)
 
     def validation_split(self) -> 'ClassSplit':
         """The tuning split: ``seen - val_unseen`` as seen, ``val_unseen`` as
@@ -208,12 +255,9 @@ def split_seen_images(labels: Sequence[int], seen_indices: Sequence[int],
     return dict(train=cat(train), test_seen=cat(test_seen), test_unseen=test_unseen)
 
 
-#: the subsets a zero-shot data set can serve
-ZSL_SUBSETS = ('train', 'test', 'test_seen', 'test_unseen', 'val_train', 'val_test')
-
-
 def subset_positions(split: ClassSplit, labels: Sequence[int], subset: str,
-                     seen_test_ratio: float = 0.2, seed: int = 0):
+                     seen_test_ratio: float = 0.2, seed: int = 0,
+                     owner: str = 'subset_positions'):
     """Sample positions of ``subset`` and the (seen, unseen) global class
     indices that go with it.
 
@@ -228,23 +272,20 @@ def subset_positions(split: ClassSplit, labels: Sequence[int], subset: str,
     Returns:
         (positions (np.ndarray, sorted), seen_indices (list), unseen_indices (list))
     """
-    if subset not in ZSL_SUBSETS:
-        raise ValueError(f'unknown zero-shot subset {subset!r}; expected one of {ZSL_SUBSETS}')
+    check_subset(subset, ZSL_SUBSETS, owner, 'subset')
+    seen, unseen = split.subset_indices(subset, owner)
     labels = np.asarray(labels)
     parts = split_seen_images(labels, split.seen_indices, seen_test_ratio, seed)
-    if not subset.startswith('val_'):
+    if SUBSET_CLASSES[subset] == 'test':
         if subset == 'test':
             positions = np.sort(np.concatenate([parts['test_seen'], parts['test_unseen']]))
         else:
             positions = parts[subset]
-        return positions, split.seen_indices, split.unseen_indices
-    val = split.validation_split()
-    val_seen = split.indices(val.seen)
-    val_unseen = split.indices(val.unseen)
+        return positions, seen, unseen
     train = parts['train']
-    inner = split_seen_images(labels[train], val_seen, seen_test_ratio, seed + 1)
+    inner = split_seen_images(labels[train], seen, seen_test_ratio, seed + 1)
     if subset == 'val_train':
         positions = train[inner['train']]
     else:
         positions = np.sort(train[np.concatenate([inner['test_seen'], inner['test_unseen']])])
-    return positions, val_seen, val_unseen
+    return positions, seen, unseen

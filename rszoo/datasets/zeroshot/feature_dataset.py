@@ -18,8 +18,9 @@ import torch
 from mmengine.dataset import BaseDataset
 from mmpretrain.structures import DataSample
 
+from rszoo.fileio import resolve_path
 from rszoo.registry import DATASETS
-from .class_split import ClassSplit, subset_positions
+from .class_split import ZSL_SUBSETS, ClassSplit, check_subset, subset_positions
 
 
 @DATASETS.register_module()
@@ -27,11 +28,15 @@ class ZSLFeatureDataset(BaseDataset):
     """Features of one zero-shot subset.
 
     Args:
-        features (str): ``.npz`` from ``tools/zeroshot/extract_features.py``.
-        class_split (str): a :class:`ClassSplit` JSON file; its ``classes``
-            must equal the feature file's.
+        features (str): ``.npz`` from ``tools/zeroshot/extract_features.py``
+            (under ``data_root`` when given; a relative path is resolved by
+            :func:`rszoo.fileio.resolve_path`).
+        class_split (str): a :class:`ClassSplit` JSON file (resolved by
+            :meth:`ClassSplit.from_file`); its ``classes`` must equal the
+            feature file's.
         subset (str): one of ``ZSL_SUBSETS`` (``'train'``, ``'test'``,
-            ``'test_seen'``, ``'test_unseen'``, ``'val_train'``, ``'val_test'``).
+            ``'test_seen'``, ``'test_unseen'``, ``'val_train'``, ``'val_test'``),
+            the names a zero-shot model's ``class_subset`` also takes.
         seen_test_ratio (float): share of each seen class held out as
             ``test_seen``. Defaults to 0.2.
         split_seed (int): seed of the image-level division. Defaults to 0.
@@ -43,8 +48,10 @@ class ZSLFeatureDataset(BaseDataset):
     def __init__(self, features: str, class_split: str, subset: str = 'train',
                  seen_test_ratio: float = 0.2, split_seed: int = 0,
                  data_root: Optional[str] = None, **kwargs):
+        check_subset(subset, ZSL_SUBSETS, 'ZSLFeatureDataset', 'subset')
         if data_root and not osp.isabs(features):
             features = osp.join(data_root, features)
+        features = resolve_path(features)
         if not osp.isfile(features):
             raise FileNotFoundError(f'ZSLFeatureDataset: feature file {features} does not '
                                     'exist; make it with tools/zeroshot/extract_features.py')
@@ -61,7 +68,8 @@ class ZSLFeatureDataset(BaseDataset):
         self.split = ClassSplit.from_file(class_split)
         self.split.check_classes(classes, where=features)
         positions, seen, unseen = subset_positions(self.split, all_labels, subset,
-                                                   seen_test_ratio, split_seed)
+                                                   seen_test_ratio, split_seed,
+                                                   owner='ZSLFeatureDataset')
         self.subset = subset
         self.feature_file = features
         self.features = all_features[positions]

@@ -43,9 +43,7 @@ from mmengine.dataset import BaseDataset as MMEngineBaseDataset
 from mmpretrain.datasets import BaseDataset
 
 from rszoo.registry import DATASETS, TRANSFORMS
-from rszoo.fileio import resolve_path
-from .class_split import ZSL_SUBSETS as SUBSETS
-from .class_split import ClassSplit, subset_positions
+from .class_split import ZSL_SUBSETS, ClassSplit, check_subset, subset_positions
 
 
 @DATASETS.register_module()
@@ -55,10 +53,13 @@ class ZeroShotDataset(BaseDataset):
     Args:
         dataset (dict | BaseDataset): the inner data set, or its config. Give it
             no split file, so that it lists every image of every class.
-        class_split (str): a ClassSplit JSON file (``splits/zsl/...``); relative
-            paths are tried against the working directory, then the repo root.
-        subset (str): one of ``'train'``, ``'test'``, ``'test_seen'``,
-            ``'test_unseen'``, ``'val_train'``, ``'val_test'`` (module doc).
+        class_split (str): a ClassSplit JSON file (``splits/zsl/...``); a
+            relative path is resolved by :meth:`ClassSplit.from_file` (the
+            working directory, then the repository root).
+        subset (str): one of ``ZSL_SUBSETS``: ``'train'``, ``'test'``,
+            ``'test_seen'``, ``'test_unseen'``, ``'val_train'``, ``'val_test'``
+            (module doc); the same names a zero-shot model's ``class_subset``
+            takes (:data:`~.class_split.SUBSET_CLASSES`).
         seen_test_ratio (float): share of each seen class held out as
             ``test_seen`` (and, inside ``train``, by the validation split).
             Defaults to 0.2.
@@ -81,9 +82,7 @@ class ZeroShotDataset(BaseDataset):
                  split_seed: int = 0,
                  pipeline: Optional[Sequence] = None,
                  **kwargs) -> None:
-        if subset not in SUBSETS:
-            raise ValueError(f'ZeroShotDataset: unknown subset {subset!r}; expected one '
-                             f'of {", ".join(SUBSETS)}')
+        check_subset(subset, ZSL_SUBSETS, 'ZeroShotDataset', 'subset')
         for key in ('ann_file', 'data_root', 'data_prefix', 'classes', 'metainfo',
                     'lazy_init'):
             if key in kwargs:
@@ -96,8 +95,8 @@ class ZeroShotDataset(BaseDataset):
                             f'mmengine BaseDataset, got {type(dataset).__name__}')
         self.dataset = dataset
         self.dataset.full_init()
-        self.class_split_file = resolve_path(class_split)
-        self.class_split = ClassSplit.from_file(self.class_split_file)
+        self.class_split = ClassSplit.from_file(class_split)
+        self.class_split_file = self.class_split.path
         inner_classes = tuple(self.dataset.metainfo.get('classes') or ())
         self.class_split.check_classes(inner_classes, f'{type(self.dataset).__name__} '
                                        '(the inner dataset of ZeroShotDataset)')
@@ -106,20 +105,18 @@ class ZeroShotDataset(BaseDataset):
         self.split_seed = split_seed
 
         split = self.class_split
-        if subset.startswith('val_'):
-            val_split = split.validation_split()  # raises if there is no val_unseen
-            seen_idx, unseen_idx = split.indices(val_split.seen), split.indices(
-                val_split.unseen)
-        else:
-            seen_idx, unseen_idx = split.seen_indices, split.unseen_indices
+        # raises for a val_* subset of a split without val_unseen
+        seen_idx, unseen_idx = split.subset_indices(subset, 'ZeroShotDataset')
 
         if pipeline is None:
             pipeline = list(self.dataset.pipeline.transforms)
         transforms = [TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline]
         metainfo = dict(classes=split.classes, seen_indices=list(seen_idx),
-                        unseen_indices=list(unseen_idx), subset=subset,
-                        class_split=self.class_split_file)
+                        unseen_indices=list(unseen_idx), subset=subset)
         super().__init__(ann_file='', metainfo=metainfo, pipeline=transforms, **kwargs)
+        # set after mmengine's metainfo loading, which reads a str value naming an
+        # existing file as that file's lines: keep the path itself
+        self._metainfo['class_split'] = self.class_split_file
 
     # ------------------------------------------------------------------------
     def selected_positions(self) -> np.ndarray:
@@ -130,7 +127,8 @@ class ZeroShotDataset(BaseDataset):
         labels = np.asarray([int(self.dataset.get_data_info(i)['gt_label'])
                              for i in range(len(self.dataset))], dtype=np.int64)
         positions, _, _ = subset_positions(self.class_split, labels, self.subset,
-                                           self.seen_test_ratio, self.split_seed)
+                                           self.seen_test_ratio, self.split_seed,
+                                           owner='ZeroShotDataset')
         return positions
 
     def load_data_list(self) -> List[dict]:

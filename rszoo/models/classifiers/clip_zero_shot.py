@@ -94,7 +94,8 @@ class CLIPZeroShotClassifier(BaseClassifier):
             with a warning. Anything else (e.g. ``'openai'``) is an error.
         class_names (list[str], optional): the ``C`` class names, in label order.
         class_split (str, optional): a class split JSON file whose ``classes``
-            are used instead (give one of the two).
+            are used instead (give one of the two; a relative path is resolved
+            by :meth:`ClassSplit.from_file`).
         templates (str | list[str]): prompt templates with ``{}`` for the
             class words, or a template set name of
             :mod:`rszoo.models.class_embeddings.templates`. Defaults to
@@ -128,8 +129,7 @@ class CLIPZeroShotClassifier(BaseClassifier):
         if (class_names is None) == (class_split is None):
             raise ValueError(f'{where}: give exactly one of class_names and class_split')
         if class_split is not None:
-            from rszoo.fileio import resolve_path
-            class_names = ClassSplit.from_file(resolve_path(class_split)).classes
+            class_names = ClassSplit.from_file(class_split).classes
         check_local_pretrained(pretrained, where)
         if logit_scale is not None and not logit_scale > 0:
             raise ValueError(f'{where}: logit_scale must be > 0, got {logit_scale!r}')

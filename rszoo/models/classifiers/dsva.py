@@ -55,6 +55,7 @@ from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
 
 from rszoo.datasets.zeroshot import ClassSplit
+from rszoo.fileio import resolve_path
 from rszoo.models.utils.forward_modes import LossPredictTensorMixin
 from rszoo.models.utils.prediction_samples import scores_to_data_samples
 from rszoo.registry import MODELS
@@ -75,8 +76,11 @@ def load_class_attributes(class_attributes: Union[str, dict, np.ndarray],
     ``class_attributes``: a ``.npy`` / ``.mat`` / ``.csv`` path (read by
     ``AttributeMatrixEmbedding``, rows matched by the sidecar class names), a
     class-embedding provider config (``CLASS_EMBEDDINGS``), or an array whose
-    rows are the split's classes in order."""
+    rows are the split's classes in order. A relative path is resolved by
+    :func:`rszoo.fileio.resolve_path`."""
     from rszoo.models.class_embeddings import class_matrix
+    if isinstance(class_attributes, str):
+        class_attributes = resolve_path(class_attributes)
     matrix, provider = class_matrix(
         class_attributes, split.classes, owner='DSVA', what='class attribute matrix',
         hint='make it with tools/zeroshot/annotate_attributes.py (see configs/dsva/README.md)')
@@ -88,8 +92,8 @@ def load_class_attributes(class_attributes: Union[str, dict, np.ndarray],
 
 
 def read_names(path: str) -> List[str]:
-    """Non-empty lines of a text file."""
-    with open(path, encoding='utf-8') as f:
+    """Non-empty lines of a text file (a relative path: :func:`resolve_path`)."""
+    with open(resolve_path(path), encoding='utf-8') as f:
         return [line.strip() for line in f if line.strip()]
 
 
@@ -100,7 +104,9 @@ class DSVA(LossPredictTensorMixin, BaseModel):
             ``VisionTransformer`` with ``out_type='raw'`` (extra tokens dropped
             by its ``num_extra_tokens``) or ``'featmap'``, or
             ``OpenCLIPVisionTower``. The last output is used.
-        class_split (str): :class:`ClassSplit` JSON (seen / unseen classes).
+        class_split (str): :class:`ClassSplit` JSON (seen / unseen classes;
+            a relative path is resolved by :meth:`ClassSplit.from_file`, as
+            the zero-shot data sets and ``ZSLMetric`` do).
         class_attributes (str | dict | array): the class attribute matrix
             ``phi`` (:func:`load_class_attributes`).
         mapping (dict): ``VisualAttributeMapping`` config; ``in_channels`` and
@@ -131,11 +137,14 @@ class DSVA(LossPredictTensorMixin, BaseModel):
         attribute_names (str | list, optional): names of the ``A`` attributes
             (a file, one a line); default: the matrix's
             ``<stem>.attributes.txt`` sidecar, else ``attr_<k>``.
-        class_subset (str): ``'test'`` (default): seen / unseen are the
-            split's; ``'val'``: its validation classes (seen minus
-            ``val_unseen`` as seen, ``val_unseen`` as unseen), for tuning
-            without the unseen test classes: their logits are -inf and their
-            attribute vectors take no part. Indices stay global either way.
+        class_subset (str): a name of ``SUBSET_CLASSES``, the vocabulary of
+            the zero-shot data sets' ``subset``: ``'test'`` (default) or
+            ``'train'``, ``'test_seen'``, ``'test_unseen'``: seen / unseen are
+            the split's; ``'val'``, ``'val_train'``, ``'val_test'``: its
+            validation classes (seen minus ``val_unseen`` as seen,
+            ``val_unseen`` as unseen), for tuning without the unseen test
+            classes: their logits are -inf and their attribute vectors take no
+            part. Indices stay global either way.
         num_extra_tokens (int, optional): leading non-patch tokens of a 3-D
             backbone output; default: the backbone's ``num_extra_tokens``
             attribute, else 0.
@@ -178,7 +187,8 @@ class DSVA(LossPredictTensorMixin, BaseModel):
         matrix, names = load_class_attributes(class_attributes, self.split)
         num_classes, num_attributes = matrix.shape
         self.register_buffer('class_attributes', torch.from_numpy(matrix))
-        seen, unseen = self.split.subset_indices(class_subset, owner='DSVA')
+        seen, unseen = self.split.subset_indices(class_subset, owner='DSVA',
+                                                 key='class_subset')
         self.class_subset = class_subset
         self.register_buffer('seen_indices', torch.tensor(seen, dtype=torch.long),
                              persistent=False)

@@ -48,6 +48,7 @@ from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
 
 from rszoo.datasets.zeroshot import ClassSplit
+from rszoo.fileio import resolve_path
 from rszoo.models.class_embeddings import class_matrix
 from rszoo.models.utils.forward_modes import LossPredictTensorMixin
 from rszoo.models.utils.prediction_samples import scores_to_data_samples
@@ -57,10 +58,13 @@ from rszoo.registry import MODELS
 @MODELS.register_module()
 class MCFA(LossPredictTensorMixin, BaseModel):
     """Args:
-        class_split (str): :class:`ClassSplit` JSON (seen / unseen classes).
+        class_split (str): :class:`ClassSplit` JSON (seen / unseen classes;
+            a relative path is resolved by :meth:`ClassSplit.from_file`).
         class_embedding (str | dict): a ``.npy`` / ``.mat`` / ``.csv`` class
             matrix (rows matched by stored class names, else in the split's
-            order), or a class-embedding provider config (``class_matrix``).
+            order; a relative path is resolved by
+            :func:`rszoo.fileio.resolve_path`), or a class-embedding provider
+            config (``class_matrix``).
         visual_dim (int): ``D_v`` of the features.
         latent_dim (int): ``d``. MCFA: 64.
         visual_hidden (int): hidden width of E_v / D_v. MCFA: 512.
@@ -76,11 +80,12 @@ class MCFA(LossPredictTensorMixin, BaseModel):
         classifier_epochs (int), classifier_lr (float),
         classifier_batch_size (int): the final softmax classifier's training
             (Adam). MCFA: lr 1e-3, 23 epochs for GZSL.
-        class_subset (str): ``'test'``: seen / unseen are the split's;
-            ``'val'``: the split's validation classes (seen minus
-            ``val_unseen`` as seen, ``val_unseen`` as unseen), for tuning
-            without touching the unseen test classes: their vectors are never
-            used and their scores are -inf. Indices stay global either way.
+        class_subset (str): the seen / unseen classes, named as the data
+            sets' ``subset`` (:meth:`ClassSplit.subset_indices`): the split's
+            (``'test'``, the default) or its validation classes (``'val'``,
+            ``'val_train'``, ``'val_test'``), whose unseen test classes'
+            vectors are never used and whose scores are -inf. Indices stay
+            global either way.
     """
 
     def __init__(self,
@@ -112,8 +117,10 @@ class MCFA(LossPredictTensorMixin, BaseModel):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.split = ClassSplit.from_file(class_split)
         self.seen_indices, self.unseen_indices = self.split.subset_indices(
-            class_subset, owner='MCFA')
+            class_subset, owner='MCFA', key='class_subset')
         self.class_subset = class_subset
+        if isinstance(class_embedding, str):
+            class_embedding = resolve_path(class_embedding)
         embeddings, _ = class_matrix(class_embedding, self.split.classes, owner='MCFA',
                                      what='class vectors')
         self.register_buffer('class_embeddings', torch.from_numpy(embeddings))

@@ -63,7 +63,10 @@ class SSKDNet(ImageClassifier):
         head (dict): the classification head of the student (test-time) path.
         branch (dict): the self-supervised branch, e.g.
             ``FeatureRestorationHead``; its ``forward(feats, target_size)``
-            returns ``(restored, logits)``.
+            returns ``(restored, logits)``. Its ``num_classes`` is filled in
+            from ``head.num_classes`` when absent (the teacher classifies the
+            same classes as the student), so a config states the class count
+            once, in the head; given both, they must agree.
         mask_shuffle (dict): the input corruption; defaults to
             ``BackgroundMaskShuffle(mode='attention', mask_ratio=0.25, grid_size=4)``.
         kd_loss (dict): the distillation loss, defaults to
@@ -128,7 +131,8 @@ class SSKDNet(ImageClassifier):
         super().__init__(backbone=backbone, neck=neck, head=head, pretrained=pretrained,
                          train_cfg=train_cfg, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.branch = branch if isinstance(branch, nn.Module) else MODELS.build(branch)
+        self.branch = (branch if isinstance(branch, nn.Module) else
+                       MODELS.build(self._branch_with_head_classes(branch)))
         self.mask_shuffle = (mask_shuffle if isinstance(mask_shuffle, nn.Module) else
                              MODELS.build(mask_shuffle))
         self.kd_loss = kd_loss if isinstance(kd_loss, nn.Module) else MODELS.build(kd_loss)
@@ -137,6 +141,24 @@ class SSKDNet(ImageClassifier):
         self.target_layout = target_layout
         self.keep_bn_stats_clean = keep_bn_stats_clean
         self.branch_batch_ratio = branch_batch_ratio
+
+    def _branch_with_head_classes(self, branch: dict) -> dict:
+        """``branch`` with ``num_classes`` = the head's when it is not given;
+        a ValueError when both are given and differ."""
+        branch = dict(branch)
+        head_classes = getattr(self.head, 'num_classes', None)
+        if branch.get('num_classes') is None:
+            if head_classes is None:
+                raise ValueError(f'SSKDNet: set branch.num_classes (the head '
+                                 f'{type(self.head).__name__} has no num_classes to read it '
+                                 'from)')
+            branch['num_classes'] = head_classes
+        elif head_classes is not None and branch['num_classes'] != head_classes:
+            raise ValueError(f'SSKDNet: branch.num_classes={branch["num_classes"]} but '
+                             f'head.num_classes={head_classes}; the teacher branch classifies '
+                             'the same classes as the head (leave branch.num_classes out to '
+                             "take the head's)")
+        return branch
 
     @property
     def with_branch(self) -> bool:

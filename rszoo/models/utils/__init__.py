@@ -20,3 +20,8 @@ __all__ += ['AttentionConcentration']
 from .forward_modes import LossPredictTensorMixin  # noqa: F401,E402
 
 __all__ += ['LossPredictTensorMixin']
+from .global_rx import global_rx  # noqa: F401,E402
+from .small_target_filter import SmallTargetFilter  # noqa: F401,E402
+from .synthetic_anomaly import SyntheticAnomalyMask  # noqa: F401,E402
+
+__all__ += ['global_rx', 'SmallTargetFilter', 'SyntheticAnomalyMask']

@@ -1,0 +1,12 @@
+# The tiny AID-150px data of the test suite: the loaders of
+# configs/_base_/datasets/aid150_bs32_64px.py on 120 training images (4 per class), validated
+# on 60 other training images and tested on 60 test images (2 per class each;
+# tests/data/splits/aid_tiny_*.txt, val drawn from the 20/80 training images outside the tiny
+# training split), in the main process.
+_base_ = ['../../../configs/_base_/datasets/aid150_bs32_64px.py']
+train_dataloader = dict(
+    num_workers=0, dataset=dict(split_file='tests/data/splits/aid_tiny_train.txt'))
+val_dataloader = dict(
+    batch_size=30, num_workers=0, dataset=dict(split_file='tests/data/splits/aid_tiny_val.txt'))
+test_dataloader = dict(
+    batch_size=30, num_workers=0, dataset=dict(split_file='tests/data/splits/aid_tiny_test.txt'))

@@ -1,0 +1,43 @@
+"""``--record FILE`` of tools/train.py and tools/test.py: one results record per run."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rszoo.utils.records import RECORD_FIELDS, read_records, sha256_text
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = 'tests/configs/tiny_resnet_aid150.py'
+
+
+def run(args):
+    out = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True,
+                         timeout=600, env=dict(os.environ, PYTHONUNBUFFERED='1'))
+    assert out.returncode == 0, f'{args} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}'
+    return out
+
+
+def test_train_and_test_append_records(aid_root, tmp_path):
+    records = tmp_path / 'bench' / 'tiny.jsonl'
+    work_dir = tmp_path / 'work'
+    run(['tools/train.py', TINY, '--work-dir', str(work_dir), '--record', str(records),
+         '--cfg-options', 'train_cfg.max_epochs=1'])
+    run(['tools/test.py', TINY, str(work_dir / 'epoch_1.pth'), '--work-dir', str(work_dir),
+         '--record', str(records), '--model', 'tiny_published'])
+    trained, tested = read_records(records)
+    assert tuple(trained) == tuple(tested) == RECORD_FIELDS
+
+    assert trained['model'] == 'tiny_resnet_aid150'  # the config stem by default
+    assert set(trained['metrics']) == {'val'} and trained['selected_on'] == 'last'
+    assert trained['config'] == TINY and trained['dataset'] == 'aid-150px'
+    assert trained['command'].startswith(f'python tools/train.py {TINY} ')
+    assert '--cfg-options train_cfg.max_epochs=1' in trained['command']
+
+    assert tested['model'] == 'tiny_published'
+    assert set(tested['metrics']) == {'test'}
+    assert tested['metrics']['test']['OA'] == tested['metrics']['test']['accuracy/top1']
+    assert tested['split']['test'] == 'tests/data/splits/aid_tiny_test.txt'
+    # the same evaluation of the same weights on the same images
+    assert tested['metrics']['test']['OA'] == trained['metrics']['val']['OA']
+    assert len(tested['cfg_sha256']) == 64 and tested['cfg_sha256'] != sha256_text('')
+    assert tested['wall_s'] > 0 and 'CPU cores' in tested['machine']

@@ -1,0 +1,127 @@
+"""rszoo.utils.records: the results-records writer (shared/results-records.md)."""
+import json
+import multiprocessing
+import subprocess
+
+import pytest
+from mmengine.config import Config
+
+from rszoo.utils import records
+from rszoo.utils.records import (RECORD_FIELDS, RecordError, append_record,
+                                 make_record, read_records)
+
+CFG_TEXT = """
+randomness = dict(seed=1)
+data_root = '/data/aid-150px'
+train_dataloader = dict(dataset=dict(type='AID', data_root=data_root,
+                                     split_file='splits/aid/20-80_seed1_train.txt'))
+val_dataloader = dict(dataset=dict(type='AID', data_root=data_root,
+                                   split_file='splits/aid/20-80_seed1_test.txt'))
+test_dataloader = dict(dataset=dict(type='RepeatDataset', times=1,
+                                    dataset=dict(type='AID', data_root=data_root,
+                                                 split_file='splits/aid/20-80_seed1_test.txt')))
+"""
+
+
+def _cfg(text=CFG_TEXT):
+    return Config.fromstring(text, file_format='.py')
+
+
+def _record(**kw):
+    args = dict(model='m', config='configs/x/m.py', cfg=_cfg(),
+                metrics={'accuracy/top1': 91.5, 'confusion_matrix/result': [[1]]},
+                eval_split='test', selected_on='last', wall_s=12.34,
+                argv=['tools/test.py', 'configs/x/m.py', 'ck.pth', '--record', 'r.jsonl'])
+    args.update(kw)
+    return make_record(**args)
+
+
+def test_record_has_exactly_the_convention_fields():
+    rec = _record()
+    assert tuple(rec) == RECORD_FIELDS
+    assert rec['model'] == 'm' and rec['config'] == 'configs/x/m.py'
+    assert rec['cfg_sha256'] == records.sha256_text(_cfg().pretty_text)
+    assert len(rec['cfg_sha256']) == 64
+    assert rec['dataset'] == 'aid-150px'
+    assert rec['split'] == {'train': 'splits/aid/20-80_seed1_train.txt',
+                            'val': 'splits/aid/20-80_seed1_test.txt',
+                            'test': 'splits/aid/20-80_seed1_test.txt'}  # through the wrapper
+    assert rec['seed'] == 1  # split seed == training seed
+    # the evaluation split is named; the non-scalar confusion matrix is dropped
+    assert rec['metrics'] == {'test': {'OA': 91.5, 'accuracy/top1': 91.5}}
+    assert rec['selected_on'] == 'last'
+    assert rec['command'] == ('python tools/test.py configs/x/m.py ck.pth '
+                              '--record r.jsonl')
+    assert rec['wall_s'] == 12.3
+    assert 'CPU cores' in rec['machine']
+    assert rec['date'][:4].isdigit() and 'T' in rec['date']
+
+
+def test_commit_and_dirty_are_the_repo_state(repo_root):
+    rec = _record()
+    head = subprocess.run(['git', '-C', str(repo_root), 'rev-parse', 'HEAD'],
+                          capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip('not a git checkout')
+    assert rec['commit'] == head.stdout.strip()
+    assert isinstance(rec['dirty'], bool)
+
+
+def test_outside_git_commit_is_none(tmp_path):
+    assert records.git_state(str(tmp_path)) == {'commit': None, 'dirty': None}
+
+
+def test_split_seed_differing_from_training_seed_is_kept():
+    cfg = _cfg(CFG_TEXT.replace('seed=1', 'seed=0'))
+    assert _record(cfg=cfg)['seed'] == {'train': 0, 'split': 1}
+
+
+def test_cfg_sha256_follows_the_resolved_config():
+    other = _cfg(CFG_TEXT.replace('seed=1', 'seed=2'))
+    assert _record()['cfg_sha256'] != _record(cfg=other)['cfg_sha256']
+
+
+@pytest.mark.parametrize('kw, message', [
+    (dict(eval_split='train'), 'evaluation split'),
+    (dict(selected_on='test'), 'never chosen on the test split'),
+    (dict(metrics={'confusion_matrix/result': [[1]]}), 'no scalar metric'),
+])
+def test_bad_records_are_refused(kw, message):
+    with pytest.raises(RecordError, match=message):
+        _record(**kw)
+
+
+def test_append_and_read_back(tmp_path):
+    path = tmp_path / 'sub' / 'r.jsonl'
+    append_record(path, _record(model='a'))
+    append_record(path, _record(model='b'))
+    with open(path, 'a') as f:  # an older ad-hoc line in the same file is skipped
+        f.write(json.dumps({'config': 'x', 'metric': 1.0}) + '\n')
+    assert [r['model'] for r in read_records(path)] == ['a', 'b']
+    assert [r['model'] for r in read_records(path, model='b')] == ['b']
+    with pytest.raises(RecordError, match='missing'):
+        append_record(path, {'model': 'a'})
+
+
+def test_read_records_names_a_broken_line(tmp_path):
+    path = tmp_path / 'r.jsonl'
+    path.write_text('{"model": \n')
+    with pytest.raises(RecordError, match=r'r\.jsonl:1'):
+        read_records(path)
+
+
+def _append_many(args):
+    path, worker = args
+    rec = _record(model=f'w{worker}', wall_s=float(worker))
+    for _ in range(50):
+        append_record(path, rec)
+
+
+def test_concurrent_appends_never_interleave(tmp_path):
+    path = str(tmp_path / 'r.jsonl')
+    with multiprocessing.get_context('fork').Pool(4) as pool:
+        pool.map(_append_many, [(path, w) for w in range(4)])
+    lines = open(path).read().splitlines()
+    assert len(lines) == 200
+    rows = [json.loads(line) for line in lines]  # every line is whole JSON
+    assert sorted({r['model'] for r in rows}) == ['w0', 'w1', 'w2', 'w3']
