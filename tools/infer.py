@@ -34,10 +34,9 @@ import os
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from rszoo.utils.cpu_tuning import reexec_with_tuned_malloc  # noqa: E402
+from rszoo.utils.tool_setup import prepare_tool
 
-reexec_with_tuned_malloc()
+prepare_tool()
 
 from rszoo.datasets.scene_classification import (IMG_EXTENSIONS,  # noqa: E402
                                                  is_image_file)

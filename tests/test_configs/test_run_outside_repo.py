@@ -16,14 +16,12 @@ import os.path as osp
 
 import numpy as np
 import pytest
-import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 from PIL import Image
 
 from rszoo.datasets import AID
 from rszoo.fileio import REPO_ROOT
-from rszoo.utils import register_all_modules
 
 SPLIT = 'splits/zsl/aid/aid_25-5_seed0.json'
 CLASSES = AID.METAINFO['classes']
@@ -33,15 +31,11 @@ TINY_VIT = dict(type='VisionTransformer',
 
 
 @pytest.fixture
-def outside(tmp_path, monkeypatch):
+def outside(tmp_path, monkeypatch, single_thread_registry):
     """A working directory outside the repository, single-threaded torch."""
-    register_all_modules()
     monkeypatch.chdir(tmp_path)
     assert not osp.exists(SPLIT)  # only the repository has the split file
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield tmp_path
-    torch.set_num_threads(threads)
+    return tmp_path
 
 
 def tiny_loop(cfg, work_dir, ways, shots):

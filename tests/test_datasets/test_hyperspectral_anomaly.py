@@ -8,7 +8,6 @@ from scipy.io import savemat
 
 from conftest import shared_data_root
 from rszoo.datasets import HyperspectralAnomalyDataset, load_had_mat
-from rszoo.utils import register_all_modules
 
 HAD = shared_data_root() / 'had-abu-hydice-sandiego'
 README_TABLE = {  # file stem: (shape, dtype, anomaly pixels)
@@ -25,9 +24,7 @@ def need_had():
                     'holding had-abu-hydice-sandiego/)')
 
 
-@pytest.fixture(autouse=True, scope='module')
-def _registry():
-    register_all_modules()
+pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
 @pytest.fixture

@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[2]
+from conftest import REPO_ROOT
+
 TINY = 'tests/configs/tiny_resnet_aid150.py'
 
 
 def load_tool(relpath):
     spec = importlib.util.spec_from_file_location(
-        'rszoo_tool_' + Path(relpath).stem, REPO / relpath)
+        'rszoo_tool_' + Path(relpath).stem, REPO_ROOT / relpath)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -120,7 +121,7 @@ def real_log(tmp_path_factory, aid_root):
     from rszoo.utils.config_utils import apply_dataloader_defaults
     register_all_modules()
     work_dir = tmp_path_factory.mktemp('tiny_run')
-    cfg = Config.fromfile(str(REPO / TINY))
+    cfg = Config.fromfile(str(REPO_ROOT / TINY))
     cfg.work_dir = str(work_dir)
     cfg.train_cfg.max_epochs = 2
     cfg.train_cfg.val_interval = 1

@@ -10,13 +10,14 @@ from PIL import Image
 
 from rszoo.visualization import percentile_stretch
 
-REPO = Path(__file__).resolve().parents[2]
+from conftest import REPO_ROOT
+
 TINY = 'tests/configs/tiny_resnet_aid150.py'
 
 
 def load_tool(relpath):
     spec = importlib.util.spec_from_file_location(
-        'rszoo_tool_' + Path(relpath).stem, REPO / relpath)
+        'rszoo_tool_' + Path(relpath).stem, REPO_ROOT / relpath)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -70,7 +71,7 @@ def test_aid_concat_grid(aid_root, tmp_path, captured):
 
 def test_aid_test_phase_original_default_out(aid_root, tmp_path, monkeypatch, captured):
     monkeypatch.chdir(tmp_path)
-    out = tool.main([str(REPO / TINY), '--phase', 'test', '--mode', 'original', '-n', '2'])
+    out = tool.main([str(REPO_ROOT / TINY), '--phase', 'test', '--mode', 'original', '-n', '2'])
     assert Path(out) == Path('work_dirs/tiny_resnet_aid150/browse_test_original.png')
     assert (tmp_path / out).is_file()
     assert [img.shape for img in captured['images']] == [(150, 150, 3)] * 2

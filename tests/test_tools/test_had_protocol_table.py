@@ -12,11 +12,12 @@ from scipy.io import savemat
 
 from rszoo.utils.records import RECORD_FIELDS
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from conftest import REPO_ROOT
+
 
 
 def load_tool(*parts):
-    path = osp.join(REPO, 'tools', *parts)
+    path = osp.join(REPO_ROOT, 'tools', *parts)
     spec = importlib.util.spec_from_file_location(parts[-1][:-3], path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

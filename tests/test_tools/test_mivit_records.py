@@ -1,19 +1,19 @@
 """MIViT's metafile figures equal the mean / std of their records (configs/mivit/results.jsonl),
 every record was selected on validation, and the results cover three seeds."""
 import statistics
-from pathlib import Path
 
 import yaml
 
 from rszoo.utils.records import read_records
 
-REPO = Path(__file__).resolve().parents[2]
+from conftest import REPO_ROOT
+
 KEYS = {'OA': 'OA', 'AA': 'AA', 'Kappa': 'kappa'}
 
 
 def test_metafile_results_are_the_aggregate_of_the_records():
-    records = read_records(REPO / 'configs/mivit/results.jsonl')
-    metafile = yaml.safe_load((REPO / 'configs/mivit/metafile.yml').read_text())
+    records = read_records(REPO_ROOT / 'configs/mivit/results.jsonl')
+    metafile = yaml.safe_load((REPO_ROOT / 'configs/mivit/metafile.yml').read_text())
     measured = [m for m in metafile['Models'] if m.get('Results')]
     assert len(measured) == 4
     for model in measured:

@@ -5,20 +5,18 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import shared_data_root
+from conftest import REPO_ROOT, shared_data_root
 from rszoo.utils import register_all_modules
 
 register_all_modules()
 from mmengine.config import Config  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
-SMOKE = REPO / 'configs/mivit/mivit_trento-synthetic-hsi_patch24_smoke.py'
+SMOKE = REPO_ROOT / 'configs/mivit/mivit_trento-synthetic-hsi_patch24_smoke.py'
 TRENTO = shared_data_root() / 'trento-lidar-gt-partial'
 
 
@@ -52,7 +50,7 @@ def test_tools_train_test_record_and_map(trento, tmp_path):
     env = dict(os.environ, OMP_NUM_THREADS='1', RSZOO_DATA_ROOT=str(shared_data_root()))
 
     def run(*args):
-        out = subprocess.run([sys.executable, *map(str, args)], cwd=REPO, env=env,
+        out = subprocess.run([sys.executable, *map(str, args)], cwd=REPO_ROOT, env=env,
                              capture_output=True, text=True, timeout=1200)
         assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
         return out.stdout
@@ -77,7 +75,7 @@ def test_tools_train_test_record_and_map(trento, tmp_path):
 
 
 def test_paint_colours_every_listed_pixel():
-    sys.path.insert(0, str(REPO / 'tools/visualization'))
+    sys.path.insert(0, str(REPO_ROOT / 'tools/visualization'))
     from show_classification_map import PALETTE, paint
     picture = paint([0, 2, -1], [0, 1, 1], [0, 2, 0], (2, 3))
     assert (picture[0, 0] == PALETTE[0]).all() and (picture[1, 2] == PALETTE[2]).all()

@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 from mmengine.config import Config
 
-REPO = Path(__file__).resolve().parents[2]
+from conftest import REPO_ROOT
+
 TINY = 'tests/configs/tiny_resnet_aid150.py'
 
 
 def load_tool(relpath):
     spec = importlib.util.spec_from_file_location(
-        'rszoo_tool_' + Path(relpath).stem, REPO / relpath)
+        'rszoo_tool_' + Path(relpath).stem, REPO_ROOT / relpath)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -11,12 +11,13 @@ from torch import nn
 from rszoo.apis.download import hash_prefix_from_name
 from rszoo.apis.model_zoo import read_checkpoint
 
-REPO = Path(__file__).resolve().parents[2]
+from conftest import REPO_ROOT
+
 
 
 def load_tool():
     spec = importlib.util.spec_from_file_location(
-        'publish_model', REPO / 'tools' / 'model_converters' / 'publish_model.py')
+        'publish_model', REPO_ROOT / 'tools' / 'model_converters' / 'publish_model.py')
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -20,13 +20,14 @@ import torch
 from rszoo.utils import register_all_modules
 from rszoo.utils.compat import load_from_local
 
+from conftest import REPO_ROOT
+
 register_all_modules()  # B1: mmengine's resume checkpoints load with weights_only=True
-REPO = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name('train_main_driver.py')
 
 
 def run_main_calls(steps, timeout=600):
-    out = subprocess.run([sys.executable, str(DRIVER), json.dumps(steps)], cwd=REPO,
+    out = subprocess.run([sys.executable, str(DRIVER), json.dumps(steps)], cwd=REPO_ROOT,
                          capture_output=True, text=True, timeout=timeout,
                          env=dict(os.environ, PYTHONUNBUFFERED='1',
                                   OMP_NUM_THREADS='1'))
@@ -111,7 +112,7 @@ def test_swimdiff_resume_is_bit_exact(resumed_runs):
 def train_tool(monkeypatch):
     """tools/train.py as a module (without its allocator re-exec)."""
     monkeypatch.setenv('RSZOO_DEFAULT_MALLOC', '1')
-    spec = importlib.util.spec_from_file_location('rszoo_train_tool', REPO / 'tools/train.py')
+    spec = importlib.util.spec_from_file_location('rszoo_train_tool', REPO_ROOT / 'tools/train.py')
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -9,14 +9,15 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[2]
+from conftest import REPO_ROOT
+
 TINY = 'tests/configs/tiny_resnet_aid150.py'
 AT_64PX = ['--cfg-options', 'test_dataloader.dataset.pipeline.1.scale=(64,64)']
 
 
 def load_tool(relpath):
     spec = importlib.util.spec_from_file_location(
-        'rszoo_tool_' + Path(relpath).stem, REPO / relpath)
+        'rszoo_tool_' + Path(relpath).stem, REPO_ROOT / relpath)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -31,7 +32,7 @@ def tiny_model():
     from rszoo.utils import register_all_modules
     register_all_modules()
     torch.manual_seed(0)
-    return MODELS.build(Config.fromfile(str(REPO / TINY)).model).eval()
+    return MODELS.build(Config.fromfile(str(REPO_ROOT / TINY)).model).eval()
 
 
 @pytest.fixture(scope='module')

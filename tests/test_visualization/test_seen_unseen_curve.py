@@ -12,7 +12,8 @@ from rszoo.datasets.zeroshot import ClassSplit
 from rszoo.evaluation.functional import ausuc, gzsl_accuracies
 from rszoo.visualization import plot_seen_unseen_curves
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from conftest import REPO_ROOT
+
 
 # seen = {0, 1}, unseen = {2, 3}, one sample per class. Margins m_i = best seen -
 # best unseen score: 3, -1, -2, 2. Sweeping gamma: (U, S) = (0, 100) -> (50, 100)
@@ -77,7 +78,7 @@ def test_drawn_area_matches_ausuc_on_random_scores_and_several_curves():
 
 def test_zsl_protocol_draws_the_curves(tmp_path):
     """--plot-dir: one PNG per (split, embedding); rows and JSON lines stay curve-free."""
-    sys.path.insert(0, osp.join(REPO, 'tools', 'zeroshot'))
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
     import zsl_protocol
     rng = np.random.default_rng(0)
     classes = [f'class{i:02d}' for i in range(12)]

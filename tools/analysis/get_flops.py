@@ -13,18 +13,14 @@ the ``FLOPs`` field of ``model-index.yml``). Without ``--shape`` the input
 size is the last ``Resize`` / crop size of the config's test pipeline.
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-import torch  # noqa: E402
-from mmengine.analysis import get_model_complexity_info  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import DefaultScope  # noqa: E402
+import torch
+from mmengine.analysis import get_model_complexity_info
+from mmengine.config import DictAction
+from mmengine.registry import DefaultScope
 
-from rszoo.utils import register_all_modules  # noqa: E402
-from rszoo.utils.config_utils import merge_cfg_options  # noqa: E402
+from rszoo.utils.tool_setup import load_config
 
 DEFAULT_SIZE = 224
 # transforms whose argument fixes the output size, and that argument
@@ -99,9 +95,7 @@ def build_model(cfg):
 
 def main(argv=None):
     args = parse_args(argv)
-    register_all_modules()
-    cfg = Config.fromfile(args.config)
-    merge_cfg_options(cfg, args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     if args.shape is None:
         height, width = input_size_from_config(cfg) or (DEFAULT_SIZE, DEFAULT_SIZE)
     elif len(args.shape) == 1:

@@ -31,14 +31,11 @@ STAD authors also ran, and over all 14) into ``configs/stad/README.md`` and the
 import argparse
 import copy
 import glob
-import os
 import os.path as osp
-import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from rszoo.fileio import REPO_ROOT, atomic_write_bytes, data_root  # noqa: E402
+from rszoo.fileio import REPO_ROOT, atomic_write_bytes, data_root
 
 CFG_DIR = osp.join(REPO_ROOT, 'configs', 'stad')
 RX_CONFIG = osp.join(CFG_DIR, 'rx_had-abu-hydice-sandiego.py')
@@ -182,7 +179,6 @@ def latest_records(path):
 def build_table(path):
     import numpy as np
     latest = latest_records(path)
-    models = (RX_MODEL, STAD_MODEL, STAD_INPUT_STF_MODEL)
     scenes = sorted({s for (_, s) in latest})
 
     def val(model, scene, key):

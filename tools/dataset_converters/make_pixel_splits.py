@@ -11,14 +11,12 @@ holding 0-based row indexes (:func:`rszoo.datasets.multimodal.write_pixel_split`
 """
 import argparse
 import os.path as osp
-import sys
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from rszoo.datasets.multimodal import (read_mat_array, stratified_pixel_split,  # noqa: E402
+from rszoo.datasets.multimodal import (read_mat_array, stratified_pixel_split,
                                        write_pixel_split)
-from rszoo.fileio import data_root  # noqa: E402
+from rszoo.fileio import data_root
 
 SOURCES = {'mdlrs-houston2013': ('houston2013-mdlrs-vectors', 'TrLabel.mat', 'TrLabel')}
 

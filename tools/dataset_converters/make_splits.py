@@ -23,15 +23,9 @@ dataset's official class list. The logic lives in
 :mod:`rszoo.datasets.splits`.
 """
 import argparse
-import os.path as osp
 import sys
 from typing import List, Optional
 
-try:
-    import rszoo  # noqa: F401
-except ImportError:  # running from a checkout without `pip install -e .`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-        osp.abspath(__file__)))))
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

@@ -19,12 +19,11 @@ import io
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-import torch  # noqa: E402
+import torch
 
-from rszoo.fileio import atomic_write_bytes  # noqa: E402
-from rszoo.utils import apply_stack_fixes  # noqa: E402
+from rszoo.fileio import atomic_write_bytes
+from rszoo.utils import apply_stack_fixes
 
 KEPT_META = ('epoch', 'iter', 'seed', 'experiment_name', 'time')
 

@@ -28,8 +28,8 @@ is the bundled copy of the release that ``get_model(name, pretrained=True)``
 finds offline.
 """
 import argparse
+import hashlib
 import io
-import os
 import os.path as osp
 import sys
 from collections import OrderedDict
@@ -140,7 +140,6 @@ def publish(in_path: str,
     # what get_model does with it: refuse anything but tensors and plain data
     torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
 
-    import hashlib
     sha256 = hashlib.sha256(data).hexdigest()
     stem = out_path[:-len('.pth')] if out_path.endswith('.pth') else out_path
     final = f'{stem}-{sha256[:8]}.pth'

@@ -28,13 +28,12 @@ import os.path as osp
 import sys
 from typing import Optional
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
+import torch
+from mmengine.config import Config
 
-from rszoo.fileio import atomic_write_bytes  # noqa: E402
-from rszoo.utils import apply_stack_fixes  # noqa: E402
+from rszoo.fileio import atomic_write_bytes
+from rszoo.utils import apply_stack_fixes
 
 #: meta entries carried over from the input checkpoint (plain data only, so
 #: the export loads with ``weights_only=True`` without allow-lists).

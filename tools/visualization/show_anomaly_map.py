@@ -13,13 +13,11 @@ shown with the jet colour map over its own range and titled with its AUC(D,F).
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from rszoo.fileio import data_root  # noqa: E402
+from rszoo.fileio import data_root
 
 
 def parse_args(argv=None):

@@ -26,7 +26,6 @@ import os.path as osp
 import sys
 from typing import List, Optional
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

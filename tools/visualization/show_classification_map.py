@@ -17,12 +17,10 @@ Pixel-vector sets (MDL-RS) carry no coordinates and are refused.
 """
 import argparse
 import os.path as osp
-import sys
 from typing import List, Optional, Sequence
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 #: a 20-colour palette (class 0 first); unpainted pixels are black
 PALETTE = np.array([

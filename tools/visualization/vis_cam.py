@@ -30,10 +30,10 @@ import argparse
 import math
 import os.path as osp
 
-from rszoo.utils.cpu_tuning import reexec_with_tuned_malloc
+from rszoo.utils.tool_setup import prepare_tool
 
 if __name__ == '__main__':
-    reexec_with_tuned_malloc()
+    prepare_tool()
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402

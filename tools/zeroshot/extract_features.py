@@ -22,20 +22,17 @@ import argparse
 import copy
 import os
 import os.path as osp
-import sys
 
 import numpy as np
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.dataset import DefaultSampler, pseudo_collate
 from mmengine.runner import load_checkpoint
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from rszoo.registry import DATASETS, MODELS  # noqa: E402
-from rszoo.utils import register_all_modules  # noqa: E402
-from rszoo.utils.config_utils import merge_cfg_options  # noqa: E402
+from rszoo.registry import DATASETS, MODELS
+from rszoo.utils.tool_setup import load_config
 
 
 def parse_args(argv=None):
@@ -80,9 +77,7 @@ def extract(model, dataset, batch_size=64, num_workers=2):
 
 def main(argv=None):
     args = parse_args(argv)
-    register_all_modules()
-    cfg = Config.fromfile(args.config)
-    merge_cfg_options(cfg, args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     model = MODELS.build(cfg.model)
     if args.checkpoint:
         load_checkpoint(model, args.checkpoint, map_location='cpu', strict=True)

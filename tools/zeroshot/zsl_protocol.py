@@ -41,20 +41,17 @@ MCFA runs through mmengine's Runner with ``--mcfa-config`` (its
 ``FitZSLClassifierHook`` fits the latent classifier).
 """
 import argparse
-import copy
 import itertools
 import json
 import os
 import os.path as osp
 import statistics
-import sys
 import time
 
 import numpy as np
 import torch
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from rszoo.utils import apply_stack_fixes  # noqa: E402
+from rszoo.utils import apply_stack_fixes
 
 apply_stack_fixes()  # B10: before rszoo.models imports mmpretrain.models
 

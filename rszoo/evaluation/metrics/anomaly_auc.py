@@ -109,7 +109,11 @@ class AnomalyAUC(BaseMetric):
 
     def process(self, data_batch, data_samples: Sequence) -> None:
         for sample in data_samples:
-            get = sample.get if isinstance(sample, dict) else (lambda k, d=None: getattr(sample, k, d))
+            if isinstance(sample, dict):
+                get = sample.get
+            else:
+                def get(key, default=None, _s=sample):
+                    return getattr(_s, key, default)
             pred, gt = get('pred_anomaly_map'), get('gt_anomaly_map')
             if pred is None or gt is None:
                 raise KeyError('AnomalyAUC: each data sample needs "pred_anomaly_map" and '

@@ -27,7 +27,6 @@ one backward pass.
 import time
 from typing import List, Optional, Sequence
 
-import numpy as np
 import torch
 from mmengine.model import BaseModel
 

@@ -16,3 +16,5 @@ from .mivit_alignment_encoder import MIViTAlignmentEncoder  # noqa: F401,E402
 from .mivit_transformer import MIViTTransformer  # noqa: F401,E402
 
 __all__ += ['MIViTAlignmentEncoder', 'MIViTTransformer']
+from .frequency_domain_parser import FrequencyDomainParser  # noqa: F401,E402
+from .multi_domain_diffusion_encoder import MultiDomainDiffusionEncoder  # noqa: F401,E402

@@ -15,3 +15,4 @@ from .sskdnet import SSKDNet
 __all__ = [
     'CLIPZeroShotClassifier', 'DeViSELinear', 'DSVA', 'ESZSL', 'MCFA', 'MIViT', 'SSKDNet'
 ]
+from .mdfl import MDFL  # noqa: F401,E402

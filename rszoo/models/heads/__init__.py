@@ -12,3 +12,4 @@ from .mivit_conv_head import MIViTConvHead  # noqa: F401,E402
 from .mivit_fused_head import MIViTFusedHead  # noqa: F401,E402
 from .mivit_pyramid_head import MIViTPyramidHead  # noqa: F401,E402
 from .mivit_reconstruction_decoder import MIViTReconstructionDecoder  # noqa: F401,E402
+from .feature_reuse_head import FeatureReuseHead  # noqa: F401,E402

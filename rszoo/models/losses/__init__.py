@@ -11,3 +11,4 @@ from .softmax_focal_loss import SoftmaxFocalLoss, mivit_class_weights  # noqa: F
 from .information_aggregation_loss import InformationAggregationLoss  # noqa: F401,E402
 from .sigmoid_focal_loss import SigmoidFocalLoss  # noqa: F401,E402
 from .giou_loss import GIoULoss  # noqa: F401,E402
+from .diffusion_noise_loss import DiffusionNoiseLoss  # noqa: F401,E402

@@ -5,3 +5,4 @@ from .mivit_cross_scale_pyramid import MIViTCrossScalePyramid  # noqa: F401,E402
 from .fpn import FPN  # noqa: F401,E402
 from .ucm import UCM  # noqa: F401,E402
 from .dam import DAM  # noqa: F401,E402
+from .spatial_spectral_matrix_fusion import SpatialSpectralMatrixFusion  # noqa: F401,E402

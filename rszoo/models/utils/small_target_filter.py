@@ -20,7 +20,6 @@ Given a cube (H, W, B):
 ``W`` keeps the 0..255 scale. STAD multiplies its per-pixel reconstruction
 error by ``W`` before back-propagating to the input (the saliency map).
 """
-from typing import Tuple
 
 import numpy as np
 

@@ -6,14 +6,11 @@ import scipy.io as sio
 import torch
 
 from rszoo.datasets.multimodal import GridMismatchError, MultimodalPatchDataset, Trento
-from rszoo.utils import register_all_modules
 
 H, W = 10, 12
 
 
-@pytest.fixture(scope='module', autouse=True)
-def _scope():
-    register_all_modules()
+pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
 @pytest.fixture()

@@ -21,9 +21,7 @@ HAD = shared_data_root() / 'had-abu-hydice-sandiego'
 EXPECTED = {'abu-airport-1': 0.822, 'abu-beach-3': 1.000, 'abu-urban-2': 0.995}
 
 
-@pytest.fixture(autouse=True, scope='module')
-def _registry():
-    register_all_modules()
+pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
 def independent_rx_auc(path):

@@ -24,20 +24,15 @@ from rszoo.models.backbones import STADStudent, STADTeacher  # noqa: E402
 from rszoo.models.utils import SmallTargetFilter, SyntheticAnomalyMask  # noqa: E402
 from rszoo.models.utils.small_target_filter import lower_median  # noqa: E402
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-TEACHER_CFG = osp.join(REPO, 'configs', 'stad', 'stad-teacher_c50_16px_had-loso.py')
-STUDENT_CFG = osp.join(REPO, 'configs', 'stad', 'stad-student_c50_16px_had-loso.py')
+from conftest import REPO_ROOT
+
+TEACHER_CFG = osp.join(REPO_ROOT, 'configs', 'stad', 'stad-teacher_c50_16px_had-loso.py')
+STUDENT_CFG = osp.join(REPO_ROOT, 'configs', 'stad', 'stad-student_c50_16px_had-loso.py')
 TINY_T = dict(type='STADTeacher', in_channels=4, num_stages=3, num_heads=2, ffn_dim=16)
 TINY_S = dict(type='STADStudent', in_channels=4, num_stages=3, hidden_dim=8)
 
 
-@pytest.fixture(autouse=True, scope='module')
-def _registry():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    register_all_modules()
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
 # ---------------------------------------------------------------- networks

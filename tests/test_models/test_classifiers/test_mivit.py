@@ -14,9 +14,7 @@ LOSS_KEYS = {'loss_cls', 'loss_rec', 'loss_aux_a', 'loss_kd_a', 'loss_aux_b', 'l
              'loss_aux_pyramid', 'loss_kd_pyramid', 'loss_iac'}
 
 
-@pytest.fixture(scope='module', autouse=True)
-def _scope():
-    register_all_modules()
+pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
 def samples(n, k):

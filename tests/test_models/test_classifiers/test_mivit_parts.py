@@ -15,9 +15,7 @@ from rszoo.models.necks.oriented_attention_fusion import TTOA  # noqa: E402
 from rszoo.registry import MODELS  # noqa: E402
 
 
-@pytest.fixture(scope='module', autouse=True)
-def _scope():
-    register_all_modules()
+pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
 def test_ttoa_matches_the_formula():

@@ -30,6 +30,9 @@ def test_forward_shapes_and_init():
     assert [tuple(c.shape) for c in ctr] == [(2, 1, 6, 5), (2, 1, 3, 3)]
     assert head.conv_cls.bias[0].item() == pytest.approx(-math.log(99))
     assert (bbox[0] >= 0).all()  # norm_on_bbox: ReLU'd distances
+    assert head.conv_reg.bias.abs().sum() == 0  # mmdetection's init by default
+    started = _head(bbox_bias_init=1.0)
+    assert started.conv_reg.bias.tolist() == [1.0] * 4
 
 
 def test_centerness_target_known():

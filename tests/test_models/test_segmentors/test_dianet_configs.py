@@ -12,7 +12,9 @@ register_all_modules()
 
 from rszoo.registry import MODELS  # noqa: E402
 
-DIANET = Path(__file__).resolve().parents[3] / 'configs' / 'dianet'
+from conftest import REPO_ROOT  # noqa: E402
+
+DIANET = REPO_ROOT / 'configs' / 'dianet'
 FYH = DIANET / 'dianet_hrnetv2-w48_fyh_100x100_sgd-poly_bs8x4_100e.py'
 
 

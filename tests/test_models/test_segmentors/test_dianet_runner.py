@@ -1,22 +1,22 @@
 """DIAnet through mmengine's Runner: 2 training iterations, validation and test
 with IoUMetric, on generated FYH-layout data (configs/dianet/dianet_small_fyh-fake_*)."""
 import importlib.util
-from pathlib import Path
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 from rszoo.utils import register_all_modules
 
+from conftest import REPO_ROOT
+
 register_all_modules()
 
-REPO = Path(__file__).resolve().parents[3]
-CONFIG = REPO / 'configs' / 'dianet' / 'dianet_small_fyh-fake_100x100_sgd-poly_20e.py'
+CONFIG = REPO_ROOT / 'configs' / 'dianet' / 'dianet_small_fyh-fake_100x100_sgd-poly_20e.py'
 
 
 def test_two_iterations_validate_and_test(tmp_path):
     spec = importlib.util.spec_from_file_location(
-        'generate_fyh', REPO / 'tests' / 'data' / 'fyh' / 'generate_fyh.py')
+        'generate_fyh', REPO_ROOT / 'tests' / 'data' / 'fyh' / 'generate_fyh.py')
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     generator.generate(str(tmp_path / 'fyh'), size=32, num_train=8, num_test=2, seed=0)

@@ -1,0 +1,106 @@
+"""The configs under ``configs/sskdnet/``: the metafile, consistent class counts, the
+AID-150px configs equal to their baselines but for the model, one train step at 64 px.
+"""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+import yaml
+from mmengine.config import Config
+from mmengine.optim import OptimWrapper
+
+from rszoo.models.classifiers import SSKDNet
+from rszoo.registry import DATASETS, MODELS
+
+from conftest import REPO_ROOT
+from helpers.sskdnet import CONFIG_DIR, batch
+
+pytestmark = pytest.mark.usefixtures('single_thread_registry')
+
+
+AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py':
+    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py':
+    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-50-50_128px_8e.py':
+    'efficientnet-lite0_in1k-pre_aid150-50-50_128px_8e.py',
+    'sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py':
+    'resnet18_scratch_aid150-20-80_64px_40e.py',
+    'sskdnet_resnet18_scratch_aid150-50-50_64px_16e.py':
+    'resnet18_scratch_aid150-50-50_64px_16e.py',
+}
+SSKDNET_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
+
+
+def test_every_config_is_listed_in_the_metafile():
+    with open(osp.join(CONFIG_DIR, 'metafile.yml')) as f:
+        meta = yaml.safe_load(f)
+    (collection, ) = meta['Collections']
+    assert collection['Name'] == 'SSKDNet' and collection['Status'] == 'done'
+    listed = {m['Config'] for m in meta['Models']}
+    assert listed == {osp.relpath(p, REPO_ROOT) for p in SSKDNET_CONFIGS}
+    measured = {'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e'}
+    for entry in meta['Models']:
+        assert entry['In Collection'] == 'SSKDNet'
+        assert 'Weights' not in entry  # nothing is published (no URL)
+        assert entry['Name'] == osp.splitext(osp.basename(entry['Config']))[0]
+        if entry['Name'] not in measured:
+            assert entry['Results'] is None, entry['Name']
+            continue
+        # the README's 3-seed mean: the per-seed values average to the reported one
+        metrics = entry['Results'][0]['Metrics']
+        per_seed = metrics['Top 1 Accuracy (per seed)']
+        assert len(per_seed) == 3
+        assert abs(sum(per_seed) / 3 - metrics['Top 1 Accuracy']) < 0.01
+        assert '82.64 ± 5.60' in open(osp.join(CONFIG_DIR, 'README.md')).read()
+
+
+@pytest.mark.parametrize('path', SSKDNET_CONFIGS, ids=osp.basename)
+def test_config_builds_with_consistent_class_counts(path):
+    cfg = Config.fromfile(path)
+    assert cfg.model.type == 'SSKDNet'
+    classes = DATASETS.get(cfg.train_dataloader.dataset.type).METAINFO['classes']
+    for part in (cfg.model.head, cfg.model.data_preprocessor):
+        assert part.num_classes == len(classes)
+    # the class count is stated once: the branch takes the head's, no top-level variable
+    assert 'num_classes' not in cfg.model.branch and 'num_classes' not in cfg
+    assert cfg.train_dataloader.dataset.split_file.endswith('_seed0_train.txt')
+    assert cfg.val_dataloader.dataset.split_file.endswith('_seed0_test.txt')
+    model = MODELS.build(cfg.model)
+    assert isinstance(model, SSKDNet)
+    assert model.branch.num_classes == model.head.num_classes == len(classes)
+
+
+@pytest.mark.parametrize('name', sorted(AID150_PAIRS))
+def test_aid150_config_matches_its_baseline(name):
+    """Same split, input size, batch, augmentation, optimiser, schedule, epochs,
+    preprocessing and backbone weights as the baseline: only the model differs."""
+    ours = Config.fromfile(osp.join(CONFIG_DIR, name))
+    base = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'baseline', AID150_PAIRS[name]))
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader', 'val_evaluator',
+                'optim_wrapper', 'param_scheduler', 'train_cfg', 'randomness',
+                'auto_scale_lr', 'default_hooks'):
+        assert ours.get(key) == base.get(key), key
+    assert ours.model.data_preprocessor == base.model.data_preprocessor
+    for key in ('type', 'arch', 'depth', 'init_cfg'):
+        assert ours.model.backbone.get(key) == base.model.backbone.get(key), key
+
+
+@pytest.mark.parametrize('name', [
+    'sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py',
+])
+def test_config_runs_one_train_step_at_64px(name):
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, name))
+    model = MODELS.build(cfg.model)  # no init_weights: nothing is loaded
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    before = {k: v.clone() for k, v in model.head.state_dict().items()}
+    model.train()
+    torch.manual_seed(0)
+    log = model.train_step(batch(n=2, size=64, num_classes=30), optim)
+    assert {'loss', 'loss_cls', 'loss_branch_cls', 'loss_restore', 'loss_kd'} <= set(log)
+    assert all(torch.isfinite(v) for v in log.values())
+    after = model.head.state_dict()
+    assert any(not torch.equal(before[k], after[k]) for k in before)

@@ -1,0 +1,52 @@
+"""tools/analysis/multi_seed.py: the per-seed overrides, the metric read-back
+and the mean +- std summary (no training: --dry-run and hand-made logs)."""
+import json
+import os.path as osp
+import sys
+
+import pytest
+from mmengine.config import Config
+
+from conftest import REPO_ROOT
+
+sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'analysis'))
+import multi_seed  # noqa: E402
+
+CONFIG = osp.join(REPO_ROOT, 'configs', 'baseline',
+                  'efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py')
+
+
+def test_seed_overrides_move_split_and_seed():
+    cfg = Config.fromfile(CONFIG)
+    options = multi_seed.seed_overrides(cfg, 2, 'seed0')
+    assert options[0] == 'randomness.seed=2'
+    assert 'train_dataloader.dataset.split_file=splits/aid/20-80_seed2_train.txt' in options
+    assert 'val_dataloader.dataset.split_file=splits/aid/20-80_seed2_test.txt' in options
+    with pytest.raises(FileNotFoundError, match='seed 7'):
+        multi_seed.seed_overrides(cfg, 7, 'seed0')
+    with pytest.raises(ValueError, match='--split-token'):
+        multi_seed.seed_overrides(cfg, 1, 'fold0')
+
+
+def test_dry_run_plans_seed_major_order(capsys):
+    other = osp.join(REPO_ROOT, 'configs', 'sskdnet',
+                     'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py')
+    assert multi_seed.main([CONFIG, other, '--seeds', '0', '1', '--dry-run']) == []
+    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith('$ ')]
+    assert len(lines) == 4
+    assert 'seed0' in lines[0] and 'sskdnet' in lines[1] and 'seed1' in lines[2]
+
+
+def test_last_metric_and_summary(tmp_path):
+    run = tmp_path / '20260101_000000' / 'vis_data'
+    run.mkdir(parents=True)
+    (run / 'scalars.json').write_text('\n'.join(json.dumps(r) for r in [
+        {'loss': 1.0, 'step': 1}, {'accuracy/top1': 80.0, 'step': 1},
+        {'accuracy/top1': 90.0, 'step': 2}]))
+    assert multi_seed.last_metric(str(tmp_path), 'accuracy/top1') == 90.0
+    with pytest.raises(KeyError, match='never logged'):
+        multi_seed.last_metric(str(tmp_path), 'zsl/top1')
+    rows = [dict(config='a.py', seed=s, metric=m, wall_s=60.) for s, m in ((0, 90.), (1, 92.))]
+    table = multi_seed.summary(rows, 'accuracy/top1')
+    # mean 91, sample std sqrt(2) = 1.41
+    assert '| a.py | 0,1 | 91.00 ± 1.41 | 90.00, 92.00 | 1.0 min |' in table
