@@ -17,9 +17,11 @@ def shared_data_root() -> Path:
     return Path(os.environ.get('RSZOO_DATA_ROOT', REPO_ROOT.parent / 'shared' / 'data'))
 
 
-def load_tool(path, name):
+def load_tool(path, name=None):
     """Import the script ``path`` (relative to the repo root, e.g.
-    ``'tools/zeroshot/annotate_attributes.py'``) as a module called ``name``."""
+    ``'tools/zeroshot/annotate_attributes.py'``) as a module called ``name``
+    (default ``rszoo_tool_<file stem>``)."""
+    name = name or 'rszoo_tool_' + Path(path).stem
     spec = importlib.util.spec_from_file_location(name, REPO_ROOT / path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -37,6 +39,16 @@ def aid_root() -> Path:
     if not (root / 'Airport').is_dir():
         pytest.skip(f'AID-150px not found at {root} (set RSZOO_DATA_ROOT to the folder '
                     'holding aid-150px/, normally ../shared/data)')
+    return root
+
+
+@pytest.fixture(scope='session')
+def cloud_root() -> Path:
+    """The 38-Cloud patch (``<band>_patch_*.TIF`` and ``gt_patch_*.TIF``)."""
+    root = shared_data_root() / '38cloud-patch'
+    if not all(any(root.glob(f'{band}_patch_*.TIF')) for band in ('red', 'nir', 'gt')):
+        pytest.skip(f'38-Cloud patch not found at {root} (set RSZOO_DATA_ROOT to the '
+                    'folder holding 38cloud-patch/, normally ../shared/data)')
     return root
 
 

@@ -1,7 +1,7 @@
 # Baseline: ImageNet EfficientNet-Lite0 fine-tuned end to end on AID-150px,
 # 20% train / 80% test (seed 0), 128 px, batch 32, SGD lr 0.02 cosine, 20 epochs.
 _base_ = [
-    '../_base_/models/efficientnet_lite0_aid30.py',
+    '../_base_/models/efficientnet-lite0_30cls.py',
     '../_base_/datasets/aid150_bs32_128px.py',
     '../_base_/schedules/sgd_cosine_20e.py',
     '../_base_/default_runtime.py',

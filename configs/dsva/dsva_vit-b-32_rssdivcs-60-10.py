@@ -10,7 +10,7 @@
 # "clip-rsicd", CLIP fine-tuned on RSICD, in Hugging Face format) through open_clip. Give a
 # LOCAL open_clip checkpoint in $RSZOO_CLIP_CHECKPOINT (none exists here; converting the
 # Hugging Face clip-rsicd weights to open_clip is not part of rszoo). Recipe of the authors'
-# scripts (shared/papers/dsva.md): 30 epochs, episodic 8 ways x 3 shots, 300 batches per
+# scripts (wenjiaXu/RS_Scene_ZSL): 30 epochs, episodic 8 ways x 3 shots, 300 batches per
 # epoch; for the first 5 epochs (pretrain_epoch 4) only the prototypes and the global head
 # learn (lr 1e-4), then everything with lr 1e-6, x0.9 every 10 epochs; Adam betas (0.5, 0.999).
 # Attributes: tools/zeroshot/annotate_attributes.py with the same CLIP (attribute_annotation).

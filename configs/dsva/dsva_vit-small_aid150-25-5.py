@@ -6,7 +6,7 @@
 # offline here. Class attributes: the machine-made matrix written by
 # tools/zeroshot/annotate_attributes.py from this file's `attribute_annotation` dict; with no
 # local CLIP checkpoint use its documented text-only MiniLM fallback (`--text-only`) and say so.
-# Schedule from the authors' scripts (shared/papers/dsva.md): 30 epochs, episodic batches of
+# Schedule from the authors' scripts (wenjiaXu/RS_Scene_ZSL): 30 epochs, episodic batches of
 # 8 classes x 3 images, 300 batches per epoch, Adam lr 1e-4, test batch 64. Every choice:
 # configs/dsva/README.md.
 #

@@ -6,7 +6,7 @@
 # Class vectors: the RS knowledge-graph vectors of Li et al. (shared/data/rsskg-semantic-vectors,
 # 70 x 50); the authors used BERT class vectors (bert.mat, not reachable here).
 # The RSSDIVCS images are not available on this machine: this config has not been run.
-_base_ = ['./mcfa_effnet-lite0-in1k_glove_aid150-25-5.py']
+_base_ = ['./mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py']
 
 class_split = 'splits/zsl/rssdivcs/rssdivcs_60-10_seed0.json'
 feature_file = 'work_dirs/zsl/rssdivcs_resnet18_seen-ft.npz'

@@ -6,7 +6,7 @@
 # differs (tests/test_sskdnet.py checks it). The choices where the paper is vague are listed
 # in configs/sskdnet/README.md.
 _base_ = [
-    '../_base_/models/sskdnet_efficientnet_lite0_aid30.py',
+    '../_base_/models/sskdnet_efficientnet-lite0_30cls.py',
     '../_base_/datasets/aid150_bs32_128px.py',
     '../_base_/schedules/sgd_cosine_20e.py',
     '../_base_/default_runtime.py',

@@ -5,7 +5,7 @@
 # differs (tests/test_sskdnet.py checks it). Choices where the paper is vague:
 # configs/sskdnet/README.md.
 _base_ = [
-    '../_base_/models/sskdnet_resnet18_aid30.py',
+    '../_base_/models/sskdnet_resnet18_30cls.py',
     '../_base_/datasets/aid150_bs32_64px.py',
     '../_base_/schedules/sgd_cosine_20e.py',
     '../_base_/default_runtime.py',

@@ -6,7 +6,7 @@
 # 20/80) combine the same model and schedule bases with their data set's base, split and class
 # count. Needs a GPU; the AID-150px configs here run on CPU.
 _base_ = [
-    '../_base_/models/sskdnet_resnet50_aid30.py',              # 30 classes
+    '../_base_/models/sskdnet_resnet50_30cls.py',              # 30 classes
     '../_base_/datasets/aid_bs32_224px.py',                    # split 20-80, seed 0
     '../_base_/schedules/sgd_nesterov_warmup-cosine_100e.py',
     '../_base_/default_runtime.py',

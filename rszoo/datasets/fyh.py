@@ -1,7 +1,7 @@
 """FYH: FY-4A AGRI tiles labelled with Himawari-8 cloud types (DIAnet's data set).
 
 DIAnet (arXiv 2401.03182); layout as the authors' ``split.py`` writes it and
-``lib/datasets/cityscapes.py`` reads it (``shared/papers/dianet.md`` §1)::
+``lib/datasets/cityscapes.py`` reads it (``icey-zhang/DIAnet``, ``split.py``)::
 
     <data_root>/mattrain/<FY4A file stem>_<k>.mat       key 'data': 100 x 100 x 14 float
     <data_root>/matmasktrain/<FY4A file stem>_<k>.mat   key 'data': 100 x 100 uint8, 0..10

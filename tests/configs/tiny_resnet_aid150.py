@@ -2,7 +2,7 @@
 # splits (_base_/aid150_tiny.py: 120 training, 60 validation, 60 test images). Real data,
 # real code paths: the bases' pipelines with the Resize set to 32 px.
 _base_ = [
-    '../../configs/_base_/models/resnet18_aid30.py',
+    '../../configs/_base_/models/resnet18_30cls.py',
     './_base_/aid150_tiny.py',
     '../../configs/_base_/schedules/sgd_cosine_20e.py',
     '../../configs/_base_/default_runtime.py',

@@ -2,7 +2,7 @@
 # tiny AID-150px splits at 64 px (_base_/aid150_tiny.py: 120 training, 60 validation, 60 test
 # images), 4 epochs.
 _base_ = [
-    '../../configs/_base_/models/sskdnet_efficientnet_lite0_aid30.py',
+    '../../configs/_base_/models/sskdnet_efficientnet-lite0_30cls.py',
     './_base_/aid150_tiny.py',
     '../../configs/_base_/schedules/sgd_cosine_20e.py',
     '../../configs/_base_/default_runtime.py',

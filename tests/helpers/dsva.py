@@ -1,6 +1,6 @@
-"""Shared by the DSVA tests: a toy class split (fixture ``dsva_split_file``), a class-attribute
-matrix, a tiny DSVA, image batches, 3 class folders of tiny PNGs (fixture
-``dsva_image_folder``) and tiny ViT / open_clip configs.
+"""Shared by the DSVA tests: a toy class split (fixture ``dsva_split_file``), a
+class-attribute matrix, a tiny ViT and a tiny DSVA, image batches, and 3 class folders of
+tiny PNGs (fixture ``dsva_image_folder``).
 
 Registered as a plugin in ``tests/conftest.py`` (``pytest_plugins``) for its fixtures.
 """

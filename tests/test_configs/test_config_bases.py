@@ -83,9 +83,9 @@ def test_sskdnet_model_bases_share_everything_but_the_backbone():
     def model(name):
         return Config.fromfile(osp.join(BASES, 'models', f'{name}.py')).model.to_dict()
 
-    r18, r50 = model('sskdnet_resnet18_aid30'), model('sskdnet_resnet50_aid30')
-    lite0 = model('sskdnet_efficientnet_lite0_aid30')
-    plain_r18, plain_lite0 = model('resnet18_aid30'), model('efficientnet_lite0_aid30')
+    r18, r50 = model('sskdnet_resnet18_30cls'), model('sskdnet_resnet50_30cls')
+    lite0 = model('sskdnet_efficientnet-lite0_30cls')
+    plain_r18, plain_lite0 = model('resnet18_30cls'), model('efficientnet-lite0_30cls')
     training_only = ('mask_shuffle', 'kd_loss', 'target_index', 'attention_index',
                      'target_layout', 'keep_bn_stats_clean')
     for other in (r50, lite0):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures('single_thread_registry')
 def test_dsva_configs_and_metafile(dsva_split_file):
     aid = Config.fromfile(osp.join(CONFIG_DIR, 'dsva_vit-small_aid150-25-5.py'))
     mcfa = Config.fromfile(
-        osp.join(REPO_ROOT, 'configs/mcfa/mcfa_effnet-lite0-in1k_glove_aid150-25-5.py'))
+        osp.join(REPO_ROOT, 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py'))
     assert aid.model.class_split == mcfa.model.class_split == 'splits/zsl/aid/aid_25-5_seed0.json'
     assert aid.train_dataloader.dataset.class_split == aid.model.class_split
     assert aid.model.class_attributes == aid.attribute_annotation.out
@@ -43,7 +43,7 @@ def test_dsva_configs_and_metafile(dsva_split_file):
     for entry in meta['Models']:
         assert osp.isfile(osp.join(REPO_ROOT, entry['Config']))
         results[entry['Name']] = entry['Results']
-    (run, ) = results['dsva_effnet-lite0-in1k_aid150-25-5']  # the run made here
+    (run, ) = results['dsva_efficientnet-lite0_in1k-pre_aid150-25-5']  # the run made here
     assert run['Task'] == 'Zero-shot Classification' and 'text-only' in run['Dataset']
     metrics = run['Metrics']
     assert 0 < metrics['GZSL H'] <= 100 and metrics['Top 1 Accuracy'] == metrics[

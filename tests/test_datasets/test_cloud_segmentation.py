@@ -12,22 +12,11 @@ register_all_modules()
 
 from rszoo.datasets import Cloud38Dataset, split_tiles  # noqa: E402
 
-from conftest import shared_data_root  # noqa: E402
-
 PATCH = 'patch_192_10_by_12_LC08_L1TP_002053_20160520_20170324_01_T1'
 CLOUD_PIXELS = 45_333  # README: gt 255 = cloud, 45,333 px of 384 x 384
 PIPELINE = [dict(type='LoadBandFiles', expected_bands=4),
             dict(type='LoadSegAnnotation', label_map={255: 1}),
             dict(type='CropTile')]
-
-
-@pytest.fixture(scope='module')
-def cloud_root():
-    root = shared_data_root() / '38cloud-patch'
-    if not (root / f'gt_{PATCH}.TIF').is_file():
-        pytest.skip(f'38-Cloud patch not found at {root} (set RSZOO_DATA_ROOT to the '
-                    'folder holding 38cloud-patch/, normally ../shared/data)')
-    return root
 
 
 def tile_ids(ds):

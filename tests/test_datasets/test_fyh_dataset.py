@@ -1,5 +1,4 @@
 """FYHDataset (DIAnet's FY-4A / Himawari-8 tile layout) on generated fake data."""
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -12,16 +11,14 @@ register_all_modules()
 
 from rszoo.datasets import FYH_CLASSES, FYHDataset  # noqa: E402
 
-GENERATOR = Path(__file__).resolve().parents[1] / 'data' / 'fyh' / 'generate_fyh.py'
+from conftest import load_tool  # noqa: E402
+
 PIPELINE = [dict(type='LoadMatImage'), dict(type='LoadSegAnnotation'),
             dict(type='PackSegInputs')]
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location('generate_fyh', GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('tests/data/fyh/generate_fyh.py', 'generate_fyh')
 
 
 @pytest.fixture(scope='module')

@@ -1,6 +1,5 @@
 """tools/analysis/analyze_logs.py: curves (PNG) and iteration times from mmengine's
 JSON logs: a synthetic log with known numbers, and the log of a real 2-epoch run."""
-import importlib.util
 import json
 from pathlib import Path
 
@@ -8,17 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, load_tool
 
 TINY = 'tests/configs/tiny_resnet_aid150.py'
-
-
-def load_tool(relpath):
-    spec = importlib.util.spec_from_file_location(
-        'rszoo_tool_' + Path(relpath).stem, REPO_ROOT / relpath)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 tool = load_tool('tools/analysis/analyze_logs.py')

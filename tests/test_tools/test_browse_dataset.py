@@ -1,6 +1,5 @@
 """tools/visualization/browse_dataset.py: the grid of loaded / augmented samples,
 on real AID-150px images (BGR shown as RGB) and on a synthetic uint16 13-band set."""
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -10,17 +9,9 @@ from PIL import Image
 
 from rszoo.visualization import percentile_stretch
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, load_tool
 
 TINY = 'tests/configs/tiny_resnet_aid150.py'
-
-
-def load_tool(relpath):
-    spec = importlib.util.spec_from_file_location(
-        'rszoo_tool_' + Path(relpath).stem, REPO_ROOT / relpath)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 tool = load_tool('tools/visualization/browse_dataset.py')

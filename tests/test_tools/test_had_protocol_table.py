@@ -1,9 +1,7 @@
 """tools/analysis/had_protocol.py --table and tools/visualization/show_anomaly_map.py
 on made-up records and maps: the README table, the means over the authors' 13
 scenes and over all, the metafile results, and the picture."""
-import importlib.util
 import json
-import os.path as osp
 
 import numpy as np
 import pytest
@@ -12,16 +10,7 @@ from scipy.io import savemat
 
 from rszoo.utils.records import RECORD_FIELDS
 
-from conftest import REPO_ROOT
-
-
-
-def load_tool(*parts):
-    path = osp.join(REPO_ROOT, 'tools', *parts)
-    spec = importlib.util.spec_from_file_location(parts[-1][:-3], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import load_tool
 
 
 def record(model, scene, auc_df, auc_ftau):
@@ -33,7 +22,7 @@ def record(model, scene, auc_df, auc_ftau):
 
 
 def test_table_means_and_metafile(tmp_path):
-    tool = load_tool('analysis', 'had_protocol.py')
+    tool = load_tool('tools/analysis/had_protocol.py', 'had_protocol')
     scenes = list(tool.AUTHORS_SCENES) + ['hydice']
     rows = []
     for i, scene in enumerate(scenes):
@@ -66,7 +55,7 @@ def test_table_means_and_metafile(tmp_path):
 
 
 def test_show_anomaly_map_draws_a_grid(tmp_path):
-    tool = load_tool('visualization', 'show_anomaly_map.py')
+    tool = load_tool('tools/visualization/show_anomaly_map.py', 'show_anomaly_map')
     rng = np.random.default_rng(0)
     mask = np.zeros((10, 12), np.uint8)
     mask[2, 3] = 1

@@ -1,22 +1,12 @@
 """tools/misc/print_config.py: the resolved config, --cfg-options checked, --out."""
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 from mmengine.config import Config
 
-from conftest import REPO_ROOT
+from conftest import load_tool
 
 TINY = 'tests/configs/tiny_resnet_aid150.py'
-
-
-def load_tool(relpath):
-    spec = importlib.util.spec_from_file_location(
-        'rszoo_tool_' + Path(relpath).stem, REPO_ROOT / relpath)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 tool = load_tool('tools/misc/print_config.py')
@@ -26,7 +16,7 @@ def test_prints_the_resolved_config_with_overrides(capsys, tmp_path):
     cfg = tool.main([TINY, '--cfg-options', 'train_cfg.max_epochs=7',
                      '+model.backbone.drop_path_rate=0.1'])
     text = capsys.readouterr().out
-    # _base_ merged (model from resnet18_aid30.py, runtime from default_runtime.py)
+    # _base_ merged (model from resnet18_30cls.py, runtime from default_runtime.py)
     assert "type='ImageClassifier'" in text and "default_scope = 'rszoo'" in text
     assert '_base_' not in text
     assert 'max_epochs=7' in text and 'drop_path_rate=0.1' in text

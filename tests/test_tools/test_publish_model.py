@@ -1,6 +1,5 @@
 """tools/model_converters/publish_model.py: a training checkpoint -> a published file."""
 import hashlib
-import importlib.util
 import re
 from pathlib import Path
 
@@ -11,16 +10,11 @@ from torch import nn
 from rszoo.apis.download import hash_prefix_from_name
 from rszoo.apis.model_zoo import read_checkpoint
 
-from conftest import REPO_ROOT
+from conftest import load_tool
 
 
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'publish_model', REPO_ROOT / 'tools' / 'model_converters' / 'publish_model.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def load_publish_model():
+    return load_tool('tools/model_converters/publish_model.py', 'publish_model')
 
 
 def training_checkpoint(path, with_ema=False):
@@ -51,7 +45,7 @@ def training_checkpoint(path, with_ema=False):
 
 
 def test_publish_drops_training_state_and_names_the_hash(tmp_path, capsys):
-    tool = load_tool()
+    tool = load_publish_model()
     saved = training_checkpoint(tmp_path / 'epoch_3.pth')
     out = tool.main([str(tmp_path / 'epoch_3.pth'), str(tmp_path / 'tiny_aid.pth'),
                      '--base-url', 'https://example.org/rel/v1'])
@@ -80,7 +74,7 @@ def test_publish_drops_training_state_and_names_the_hash(tmp_path, capsys):
 
 
 def test_fp16_halves_float_tensors_only(tmp_path):
-    tool = load_tool()
+    tool = load_publish_model()
     saved = training_checkpoint(tmp_path / 'in.pth')
     out = tool.publish(str(tmp_path / 'in.pth'), str(tmp_path / 'half.pth'), fp16=True)
     state_dict, meta = read_checkpoint(out)
@@ -98,7 +92,7 @@ def test_fp16_halves_float_tensors_only(tmp_path):
 
 
 def test_ema_weights_replace_raw_ones_unless_no_ema(tmp_path):
-    tool = load_tool()
+    tool = load_publish_model()
     saved = training_checkpoint(tmp_path / 'in.pth', with_ema=True)
     ema, _ = read_checkpoint(tool.publish(str(tmp_path / 'in.pth'), str(tmp_path / 'e.pth')))
     raw, _ = read_checkpoint(tool.publish(str(tmp_path / 'in.pth'), str(tmp_path / 'r.pth'),
@@ -109,7 +103,7 @@ def test_ema_weights_replace_raw_ones_unless_no_ema(tmp_path):
 
 
 def test_errors_name_the_problem(tmp_path):
-    tool = load_tool()
+    tool = load_publish_model()
     with pytest.raises(SystemExit, match='no such checkpoint'):
         tool.main([str(tmp_path / 'absent.pth'), str(tmp_path / 'o.pth')])
     training_checkpoint(tmp_path / 'in.pth')

@@ -7,7 +7,6 @@ parameter, buffer and optimizer state. Validation runs after every epoch
 seed is given on the command line (``randomness.seed=7``). SSKDNet draws its
 masks and patch shuffles in the main process; SwiMDiff its diffusion noise.
 """
-import importlib.util
 import json
 import os
 import subprocess
@@ -20,7 +19,7 @@ import torch
 from rszoo.utils import register_all_modules
 from rszoo.utils.compat import load_from_local
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, load_tool
 
 register_all_modules()  # B1: mmengine's resume checkpoints load with weights_only=True
 DRIVER = Path(__file__).with_name('train_main_driver.py')
@@ -112,10 +111,7 @@ def test_swimdiff_resume_is_bit_exact(resumed_runs):
 def train_tool(monkeypatch):
     """tools/train.py as a module (without its allocator re-exec)."""
     monkeypatch.setenv('RSZOO_DEFAULT_MALLOC', '1')
-    spec = importlib.util.spec_from_file_location('rszoo_train_tool', REPO_ROOT / 'tools/train.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('tools/train.py', 'rszoo_train_tool')
 
 
 def _merge(train_tool, *argv):

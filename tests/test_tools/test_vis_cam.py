@@ -1,26 +1,15 @@
 """tools/visualization/vis_cam.py: Grad-CAM (pytorch_grad_cam) of a tiny randomly
 initialised ResNet (tests/configs/tiny_resnet_aid150.py) on an AID-150px image."""
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
 from PIL import Image
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, load_tool
 
 TINY = 'tests/configs/tiny_resnet_aid150.py'
 AT_64PX = ['--cfg-options', 'test_dataloader.dataset.pipeline.1.scale=(64,64)']
-
-
-def load_tool(relpath):
-    spec = importlib.util.spec_from_file_location(
-        'rszoo_tool_' + Path(relpath).stem, REPO_ROOT / relpath)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 tool = load_tool('tools/visualization/vis_cam.py')

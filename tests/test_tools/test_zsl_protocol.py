@@ -13,6 +13,7 @@ from rszoo.datasets.zeroshot import ClassSplit
 
 from conftest import REPO_ROOT
 from helpers.dsva import CLASSES, SEEN, TINY_VIT, UNSEEN, class_matrix
+from helpers.mcfa import write_linear_zsl_problem
 
 pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
@@ -82,16 +83,7 @@ def test_zsl_protocol_linear_baselines_end_to_end(tmp_path):
     validation classes, evaluated on the unseen ones, every metric in range."""
     sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
     import zsl_protocol
-    rng = np.random.default_rng(0)
-    classes = [f'class{i:02d}' for i in range(12)]
-    emb = rng.normal(size=(12, 4)).astype(np.float32)
-    labels = np.repeat(np.arange(12), 20)
-    feats = emb[labels] @ rng.normal(size=(4, 16)).astype(np.float32) + \
-        0.05 * rng.normal(size=(240, 16)).astype(np.float32)
-    np.savez(tmp_path / 'feats.npz', features=feats, labels=labels, classes=np.array(classes))
-    np.save(tmp_path / 'emb.npy', emb)
-    ClassSplit(dataset='toy', classes=classes, seen=classes[:10], unseen=classes[10:],
-               val_unseen=classes[8:10], seed=0, source='test').to_file(tmp_path / 'split.json')
+    write_linear_zsl_problem(tmp_path, per_class=20, noise=0.05)
     out = tmp_path / 'rows.jsonl'
     rows = zsl_protocol.main(['--features', str(tmp_path / 'feats.npz'),
                               '--splits', str(tmp_path / 'split.json'),

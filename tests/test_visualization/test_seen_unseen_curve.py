@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from rszoo.datasets.zeroshot import ClassSplit
 from rszoo.evaluation.functional import ausuc, gzsl_accuracies
 from rszoo.visualization import plot_seen_unseen_curves
 
 from conftest import REPO_ROOT
+from helpers.mcfa import write_linear_zsl_problem
 
 
 # seen = {0, 1}, unseen = {2, 3}, one sample per class. Margins m_i = best seen -
@@ -80,16 +80,7 @@ def test_zsl_protocol_draws_the_curves(tmp_path):
     """--plot-dir: one PNG per (split, embedding); rows and JSON lines stay curve-free."""
     sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
     import zsl_protocol
-    rng = np.random.default_rng(0)
-    classes = [f'class{i:02d}' for i in range(12)]
-    emb = rng.normal(size=(12, 4)).astype(np.float32)
-    labels = np.repeat(np.arange(12), 10)
-    feats = emb[labels] @ rng.normal(size=(4, 16)).astype(np.float32) + \
-        0.3 * rng.normal(size=(120, 16)).astype(np.float32)
-    np.savez(tmp_path / 'feats.npz', features=feats, labels=labels, classes=np.array(classes))
-    np.save(tmp_path / 'emb.npy', emb)
-    ClassSplit(dataset='toy', classes=classes, seen=classes[:10], unseen=classes[10:],
-               val_unseen=classes[8:10], seed=0, source='test').to_file(tmp_path / 'split.json')
+    write_linear_zsl_problem(tmp_path, per_class=10, noise=0.3)
     out = tmp_path / 'rows.jsonl'
     rows = zsl_protocol.main(['--features', str(tmp_path / 'feats.npz'),
                               '--splits', str(tmp_path / 'split.json'),

@@ -1,6 +1,6 @@
 """Load an image stored as a MATLAB ``.mat`` array (the FYH tile layout).
 
-DIAnet's FYH tiles (``shared/papers/dianet.md`` §1) are ``.mat`` files holding the
+DIAnet's FYH tiles (the authors' code ``icey-zhang/DIAnet``, ``split.py``) are ``.mat`` files holding the
 ``H x W x 14`` float image under the key ``data`` (FY-4A AGRI channels 1-14,
 each group min-max scaled to [0, 1] per scene). The authors' loader reverses
 the channel order (an RGB->BGR flip applied to 14 channels,

@@ -3,7 +3,7 @@
 Ma, Xie, Li, "Exploring hyperspectral anomaly detection with human vision: a
 small target aware detector", arXiv 2401.01093 (Neural Networks 184, 2025);
 authors' code github.com/majitao-xd/STAD-HAD (HEAD 33bf88b). Notes:
-``../shared/papers/stad.md``; every choice and departure:
+the authors' code ``majitao-xd/STAD-HAD``; every choice and departure:
 ``configs/stad/README.md``.
 
 Two training stages on (B, C, h, w) crops ``X`` with synthetic target masks

@@ -18,3 +18,4 @@ from .mivit_transformer import MIViTTransformer  # noqa: F401,E402
 __all__ += ['MIViTAlignmentEncoder', 'MIViTTransformer']
 from .frequency_domain_parser import FrequencyDomainParser  # noqa: F401,E402
 from .multi_domain_diffusion_encoder import MultiDomainDiffusionEncoder  # noqa: F401,E402
+from .feddiff_dual_branch_encoder import FedDiffDualBranchEncoder  # noqa: F401,E402

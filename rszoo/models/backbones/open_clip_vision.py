@@ -4,7 +4,7 @@ that returns patch tokens.
 DSVA (Xu et al., "Deep Semantic-Visual Alignment for Zero-Shot Remote Sensing
 Image Scene Classification") runs its attribute prototypes on the token grid
 of a CLIP ViT image tower (the authors: CLIP ViT-B/32 fine-tuned on RSICD,
-"clip-rsicd", 7 x 7 patches at 224 px; ``shared/papers/dsva.md``). This
+"clip-rsicd", 7 x 7 patches at 224 px; the authors' code ``wenjiaXu/RS_Scene_ZSL``). This
 wrapper builds any open_clip ViT architecture (name or config dict) offline
 through :func:`rszoo.models.class_embeddings.build_open_clip`, keeps only
 ``model.visual`` and returns its tokens after the final LayerNorm (before the

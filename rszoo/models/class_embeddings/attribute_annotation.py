@@ -6,7 +6,7 @@ Zero-Shot Remote Sensing Image Scene Classification" replace manual attribute
 labelling by machine: every (attribute, image) pair is scored by the
 similarity of a CLIP image embedding and the attribute's text embedding, and
 the scores are aggregated per class (the authors: CLIP fine-tuned on RSICD;
-``ann_attr_finetune_<split>.mat``; ``shared/papers/dsva.md``).
+``ann_attr_finetune_<split>.mat``; the authors' code ``wenjiaXu/RS_Scene_ZSL``).
 
 rszoo's computation, for images ``x_i`` of class ``y_i`` and attributes
 ``k = 1..A`` with prompt templates ``t_1..t_T`` (:data:`ATTRIBUTE_TEMPLATES`)::

@@ -16,3 +16,4 @@ __all__ = [
     'CLIPZeroShotClassifier', 'DeViSELinear', 'DSVA', 'ESZSL', 'MCFA', 'MIViT', 'SSKDNet'
 ]
 from .mdfl import MDFL  # noqa: F401,E402
+from .feddiff import FedDiff  # noqa: F401,E402

@@ -2,7 +2,7 @@
 
 W. Xu, J. Wang, Z. Wei, M. Peng, Y. Wu, "Deep Semantic-Visual Alignment for
 Zero-Shot Remote Sensing Image Scene Classification". Facts from the abstract
-and the authors' public code (``shared/papers/dsva.md``; ``CLIP_proto``);
+and the authors' public code (``wenjiaXu/RS_Scene_ZSL``, ``CLIP_proto``);
 rszoo's choices where they are silent or differ are listed in
 ``configs/dsva/README.md``.
 

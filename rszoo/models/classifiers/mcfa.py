@@ -3,7 +3,7 @@
 Y. Liu, J. Ma, X. Yang, C. Li, J. Han, "Multi-level Cross-modal Feature Alignment
 via Contrastive Learning towards Zero-shot Classification of Remote Sensing Image
 Scenes", arXiv 2306.06066. Built on CADA-VAE (Schonfeld et al., CVPR 2019); the
-facts below are from the authors' public code (``shared/papers/mcfa.md``).
+facts below are from the authors' public code (``masuqiang/MCFA-Pytorch``).
 
 Inputs: a batch of pre-extracted visual features ``x`` (N, D_v) with labels ``y``
 (global class indices), and the class semantic vectors ``A`` (C, D_s) (GloVe,

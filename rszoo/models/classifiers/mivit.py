@@ -1,7 +1,7 @@
 """MIViT: Multimodal Informative ViT for multimodal (HSI + LiDAR) land cover.
 
 Paper: arXiv 2401.03179 (TCSVT 2024); reference: the authors' public code
-``icey-zhang/MIViT`` @ ``dcd4a6e`` (notes: ``shared/papers/mivit.md``). Forward,
+``icey-zhang/MIViT`` @ ``dcd4a6e``. Forward,
 for modalities A (HSI, ``l_a`` bands) and B (LiDAR, ``l_b``), patches of side
 ``P = base * max(scales)`` centred on the pixel (authors: base 8, scales 1/2/3):
 

@@ -2,7 +2,7 @@
 
 DSVA (Xu et al., "Deep Semantic-Visual Alignment for Zero-Shot Remote Sensing
 Image Scene Classification"; the authors' ``CLIP_proto.ALE_vector``, facts in
-``shared/papers/dsva.md``) has, beside the prototype branch
+the authors' code ``wenjiaXu/RS_Scene_ZSL``) has, beside the prototype branch
 (:class:`~.visual_attribute_mapping.VisualAttributeMapping`), a global branch:
 the tokens are mean-pooled and mapped linearly to attribute scores::
 

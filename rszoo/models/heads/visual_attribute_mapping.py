@@ -3,7 +3,7 @@ attribute space through learnable attribute prototypes.
 
 W. Xu, J. Wang, Z. Wei, M. Peng, Y. Wu, "Deep Semantic-Visual Alignment for
 Zero-Shot Remote Sensing Image Scene Classification" (DSVA); the facts below
-are from the authors' public code (``shared/papers/dsva.md``; ``CLIP_proto`` in
+are from the authors' public code (``wenjiaXu/RS_Scene_ZSL``, ``CLIP_proto`` in
 ``model/model.py``: ``prototype_vectors['layer4']``, ``F.conv1d`` over the
 tokens, ``torch.max`` over them).
 

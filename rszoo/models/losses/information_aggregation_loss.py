@@ -16,7 +16,7 @@ is not normalised) and ``KL`` = ``kl_div(log_softmax, softmax, reduction='mean')
 
 with learnable alpha, beta (init 0.5): keep the two modalities' features apart
 while pulling the fused feature towards each. It is a heuristic, not a mutual
-information bound (``shared/papers/mivit.md`` section 5.4); rszoo reproduces it as
+information bound (the authors' code ``icey-zhang/MIViT``); rszoo reproduces it as
 coded. The module owns its estimators' weights and alpha, beta, so it lives in
 the model and trains with it.
 """

@@ -3,7 +3,7 @@
 The authors' FYH recipe trains with OHEM cross-entropy whose ``min_kept``
 (131072) exceeds the pixels of a batch (8 x 100 x 100), which keeps every
 pixel: in effect ``nn.CrossEntropyLoss(ignore_index=255)`` averaged over the
-labelled pixels (``shared/papers/dianet.md`` §3). This is that loss.
+labelled pixels (the authors' code ``icey-zhang/DIAnet``, ``lib/core/criterion.py``). This is that loss.
 """
 from typing import Optional, Sequence
 

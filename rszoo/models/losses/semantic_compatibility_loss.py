@@ -15,7 +15,7 @@ attribute scores ``a`` (N, A) are compared with each class's attribute vector
 ``S``; labels are global class indices and must lie in ``S``. Without it the
 softmax runs over every column of ``logits``.
 
-The authors' code (facts in ``shared/papers/dsva.md``) applies
+The authors' code (``wenjiaXu/RS_Scene_ZSL``) applies
 ``nn.CrossEntropyLoss`` to ``softmax(f)``, i.e. a second softmax on
 probabilities; rszoo uses the plain cross-entropy on the compatibility logits.
 

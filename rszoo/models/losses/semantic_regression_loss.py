@@ -6,7 +6,7 @@ Image Scene Classification") pulls the predicted attribute scores ``a_n`` (A,)
 of an image of class ``y_n`` towards that class's attribute vector
 ``phi_{y_n}`` (A,) with a mean squared error (the authors' ``nn.MSELoss``,
 weights ``attri`` = 1e-2 on the global branch and ``l_attri`` = 8e-2 on the
-prototype branch; ``shared/papers/dsva.md``)::
+prototype branch; the authors' code ``wenjiaXu/RS_Scene_ZSL``)::
 
     L_SR = loss_weight * 1/(N A) sum_n sum_k (a_{n,k} - phi_{y_n,k})^2      (reduction='mean')
     L_SR = loss_weight * sum_n sum_k (a_{n,k} - phi_{y_n,k})^2              (reduction='sum')

@@ -6,3 +6,4 @@ from .fpn import FPN  # noqa: F401,E402
 from .ucm import UCM  # noqa: F401,E402
 from .dam import DAM  # noqa: F401,E402
 from .spatial_spectral_matrix_fusion import SpatialSpectralMatrixFusion  # noqa: F401,E402
+from .low_rank_communication_module import LowRankCommunicationModule  # noqa: F401,E402

@@ -3,7 +3,7 @@
 Tian, Lei, Zhang, Xie, Li, "SwiMDiff: Scene-wide Matching Contrastive Learning
 with Diffusion Constraint for Remote Sensing Image", arXiv 2401.05093, IEEE
 TGRS 62, 2024. No public code; the facts used and the choices made are in
-``../shared/papers/swimdiff.md`` and ``configs/swimdiff/README.md``.
+the SwiMDiff paper (arXiv 2401.05093) and ``configs/swimdiff/README.md``.
 
 Built on MoCo v2 (He et al. 2020; Chen et al. 2020; mmpretrain's ``MoCo``):
 a query encoder ``f_q`` (backbone + projection neck) trained by SGD, a key

@@ -5,26 +5,14 @@ and value ranges are those of the data's README (checked there with Pillow
 and rasterio). Skips when the folder is absent.
 """
 import numpy as np
-import pytest
 
 import rszoo.datasets  # noqa: F401
 from rszoo.datasets.transforms import LoadBandFiles, LoadRSImage
-
-from conftest import shared_data_root
 
 PATCH = 'patch_192_10_by_12_LC08_L1TP_002053_20160520_20170324_01_T1.TIF'
 # README table: band -> (min, max), uint16, 384 x 384
 RANGES = {'red': (6442, 54402), 'green': (7248, 51784), 'blue': (8479, 50850),
           'nir': (7192, 59019)}
-
-
-@pytest.fixture(scope='module')
-def cloud_root():
-    root = shared_data_root() / '38cloud-patch'
-    if not (root / f'nir_{PATCH}').is_file():
-        pytest.skip(f'38-Cloud patch not found at {root} (set RSZOO_DATA_ROOT to the '
-                    'folder holding 38cloud-patch/, normally ../shared/data)')
-    return root
 
 
 def test_four_bands_stacked_uint16_exact_ranges(cloud_root):

@@ -1,13 +1,12 @@
 """DIAnet through mmengine's Runner: 2 training iterations, validation and test
 with IoUMetric, on generated FYH-layout data (configs/dianet/dianet_small_fyh-fake_*)."""
-import importlib.util
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 from rszoo.utils import register_all_modules
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, load_tool
 
 register_all_modules()
 
@@ -15,10 +14,7 @@ CONFIG = REPO_ROOT / 'configs' / 'dianet' / 'dianet_small_fyh-fake_100x100_sgd-p
 
 
 def test_two_iterations_validate_and_test(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        'generate_fyh', REPO_ROOT / 'tests' / 'data' / 'fyh' / 'generate_fyh.py')
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
+    generator = load_tool('tests/data/fyh/generate_fyh.py', 'generate_fyh')
     generator.generate(str(tmp_path / 'fyh'), size=32, num_train=8, num_test=2, seed=0)
 
     cfg = Config.fromfile(str(CONFIG))

@@ -1,7 +1,7 @@
-# SSKDNet on the ImageNet EfficientNet-Lite0 of efficientnet_lite0_aid30.py (offline
+# SSKDNet on the ImageNet EfficientNet-Lite0 of efficientnet-lite0_30cls.py (offline
 # weights, TF-style normalisation (x - 127.5) / 127.5), 30-class head:
-# sskdnet_resnet18_aid30.py with the Lite0's stages and channel counts.
-_base_ = ['./sskdnet_resnet18_aid30.py']
+# sskdnet_resnet18_30cls.py with the Lite0's stages and channel counts.
+_base_ = ['./sskdnet_resnet18_30cls.py']
 
 model = dict(
     data_preprocessor=dict(mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5]),

@@ -1,10 +1,10 @@
-# SSKDNet (Zhao et al., Remote Sensing 14(19):4813, 2022) on the model of resnet18_aid30.py
+# SSKDNet (Zhao et al., Remote Sensing 14(19):4813, 2022) on the model of resnet18_30cls.py
 # (mmpretrain's ResNet-18 from random init, ImageNet mean/std, 30-class linear head): the
 # ResNet's 4 stages fused for the head, plus the training-only self-supervised branch. A
 # config for another data set sets its class count in `data_preprocessor` and `head`; the
 # branch takes the head's (SSKDNet fills `branch.num_classes`). The other backbones
-# (sskdnet_resnet50_aid30.py, sskdnet_efficientnet_lite0_aid30.py) inherit this file.
-_base_ = ['./resnet18_aid30.py']
+# (sskdnet_resnet50_30cls.py, sskdnet_efficientnet-lite0_30cls.py) inherit this file.
+_base_ = ['./resnet18_30cls.py']
 
 model = dict(
     type='SSKDNet',

@@ -1,7 +1,7 @@
 # MCFA (Liu et al., arXiv 2306.06066) on AID-150px, 25 seen / 5 unseen classes
 # (splits/zsl/aid/aid_25-5_seed0.json), ImageNet EfficientNet-Lite0 features (1280-d),
 # GloVe 6B-50d class-name vectors (mean of the words). The model sizes, loss weights,
-# episodic batches, optimiser and epochs are the authors' (shared/papers/mcfa.md);
+# episodic batches, optimiser and epochs are the authors' (masuqiang/MCFA-Pytorch);
 # choices where the paper is silent: configs/mcfa/README.md.
 _base_ = [
     '../_base_/datasets/aid150_zsl_features.py',

@@ -1,7 +1,7 @@
-# SSKDNet on the ImageNet ResNet-50, 30-class head: sskdnet_resnet18_aid30.py with a
+# SSKDNet on the ImageNet ResNet-50, 30-class head: sskdnet_resnet18_30cls.py with a
 # pretrained ResNet-50, its channel counts, and the whole batch through the branch (the
 # method as described).
-_base_ = ['./sskdnet_resnet18_aid30.py']
+_base_ = ['./sskdnet_resnet18_30cls.py']
 
 model = dict(
     # the 4 stages at 224 px: (256, 56x56), (512, 28x28), (1024, 14x14), (2048, 7x7)
