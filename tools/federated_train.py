@@ -17,16 +17,17 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from mmengine.config import Config, DictAction  # noqa: E402
+from rszoo.utils.tool_setup import load_config, prepare_tool
+
+prepare_tool()
+
+from mmengine.config import DictAction  # noqa: E402
 
 from rszoo.federated.simulation import best_round, run_feddiff_simulation  # noqa: E402
 from rszoo.fileio import atomic_write_bytes  # noqa: E402
-from rszoo.utils import register_all_modules  # noqa: E402
-from rszoo.utils.config_utils import default_work_dir, merge_cfg_options  # noqa: E402
+from rszoo.utils.config_utils import default_work_dir  # noqa: E402
 from rszoo.utils.records import append_record, argv_of, make_record  # noqa: E402
 
 
@@ -56,9 +57,7 @@ def main(argv=None):
     start = time.perf_counter()
     args = parse_args(argv)
     os.environ.setdefault('OMP_NUM_THREADS', '1')
-    register_all_modules()
-    cfg = Config.fromfile(args.config)
-    merge_cfg_options(cfg, args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(args.config)
     os.makedirs(cfg.work_dir, exist_ok=True)
     history = run_feddiff_simulation(cfg)

@@ -13,7 +13,7 @@
 # is an error.
 #
 # NOT RUN WITH REAL WEIGHTS: no CLIP checkpoint exists offline on the machine rszoo was built on,
-# so this config has only been run (tests/test_clip_zero_shot.py) with a tiny random open_clip
+# so this config has only been run (tests/test_models/test_classifiers/test_clip_zero_shot.py) with a tiny random open_clip
 # model at 32 px; no accuracy is claimed for it.
 #
 # Metrics: `accuracy/top1` is the 30-way zero-shot accuracy (CLIP sees none of AID's classes in

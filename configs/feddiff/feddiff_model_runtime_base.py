@@ -1,5 +1,5 @@
 # The FedDiff-style model and runtime shared by the configs/feddiff configs (no data here).
-# Differences from the authors' code (LDXDU/FedDiff @ 7db0438) are listed in configs/feddiff/README.md.
+# Differences from the authors' code (LDXDU/FedDiff @ 7db0438): configs/feddiff/README.md.
 _base_ = ['../_base_/default_runtime.py']
 model = dict(
     type='FedDiff',
@@ -13,7 +13,9 @@ model = dict(
     # the lightweight communication module: 16 numbers per pixel and modality
     comm=dict(rank=16, payload_dtype='float32'),
     head=dict(raw_dim=64, hidden_dim=128, dropout=0.1),
-    feature_reuse=True,
+    # client heads read the code only (no raw path), so that a client's own objective trains
+    # the code it sends (rszoo's choice; FedDiff's classifier reuses the raw patch)
+    feature_reuse=False,
     feature_t=0,
     loss_weights=dict(aux=1.0, diff=1.0),
     pred_head='auto',

@@ -14,6 +14,10 @@ for s in $SEEDS; do
   SPLIT=splits/houston2013-mdlrs/trainvec_60-20-20_seed${s}.json
   OPTS="randomness.seed=$s train_dataloader.dataset.split_file=$SPLIT val_dataloader.dataset.split_file=$SPLIT test_dataloader.dataset.split_file=$SPLIT"
   for v in central hsi-only lidar-only; do
+    if [ $v = hsi-only ]; then  # the federated run right after its central reference
+      python tools/federated_train.py $D/feddiff_houston2013-mdlrs-vectors_federated-2clients_12r.py \
+        --work-dir work_dirs/feddiff/mdlrs-vectors_federated/seed$s --record $REC --cfg-options $OPTS
+    fi
     CFG=$D/feddiff_houston2013-mdlrs-vectors_${v}_1x1_12e.py
     WD=work_dirs/feddiff/mdlrs-vectors_${v}/seed$s
     python tools/train.py $CFG --work-dir $WD --cfg-options $OPTS
@@ -24,6 +28,4 @@ for s in $SEEDS; do
         $BEST --work-dir $WD --record $REC --cfg-options $OPTS
     fi
   done
-  python tools/federated_train.py $D/feddiff_houston2013-mdlrs-vectors_federated-2clients_12r.py \
-    --work-dir work_dirs/feddiff/mdlrs-vectors_federated/seed$s --record $REC --cfg-options $OPTS
 done

@@ -3,7 +3,7 @@
 # augmentation, optimiser (SGD lr 0.02), 20-epoch cosine schedule and runtime are the bases
 # of the baseline it is compared with,
 # configs/baseline/efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py; only the model base
-# differs (tests/test_sskdnet.py checks it). The choices where the paper is vague are listed
+# differs (tests/test_models/test_classifiers/test_sskdnet.py checks it). The choices where the paper is vague are listed
 # in configs/sskdnet/README.md.
 _base_ = [
     '../_base_/models/sskdnet_efficientnet-lite0_30cls.py',

@@ -2,7 +2,7 @@
 # from scratch on AID-150px 20% train / 80% test (seed 0). The data, input size (64 px), batch
 # (32), augmentation, optimiser, 40-epoch schedule and runtime are those of the baseline it is
 # compared with, configs/baseline/resnet18_scratch_aid150-20-80_64px_40e.py; only the model
-# differs (tests/test_sskdnet.py checks it). Choices where the paper is vague:
+# differs (tests/test_models/test_classifiers/test_sskdnet.py checks it). Choices where the paper is vague:
 # configs/sskdnet/README.md.
 _base_ = [
     '../_base_/models/sskdnet_resnet18_30cls.py',

@@ -5,7 +5,7 @@ Ray backend).
 Round ``r`` (Flower Message API, ``flwr>=1.20``):
 
 * server -> client ``m`` (``train`` message): ``ArrayRecord`` ``grad`` = the
-  fusion loss's gradient w.r.t. the client's previous training codes (empty in
+  fusion loss's gradient w.r.t. that client's previous training codes (none in
   round 1) and a ``ConfigRecord`` (round, local epochs);
 * client ``m``: :meth:`FedDiffClientTrainer.train_round`, then replies with
   ``ArrayRecord`` ``train_codes`` (N_train, rank) - the communication module's
@@ -73,8 +73,7 @@ def make_client_app(cfg_text: str):
         if 'trainer' in context.state:
             trainer.load_state_dict(state_from_bytes(context.state['trainer']['blob']))
         conf = msg.content['config']
-        grads = msg.content['grad'].to_numpy_ndarrays() if 'grad' in msg.content else []
-        grad = grads[index] if grads else None
+        grad = msg.content['grad'].to_numpy_ndarrays()[0] if 'grad' in msg.content else None
         logs = trainer.train_round(grad, int(conf['local_epochs']))
         context.state['trainer'] = ConfigRecord({'blob': state_to_bytes(trainer.state_dict())})
         content = RecordDict({
@@ -107,7 +106,7 @@ def make_server_app(cfg_text: str, history: List[dict]):
         while len(node_ids) < 2:
             node_ids = sorted(grid.get_node_ids())
             time.sleep(0.1) if len(node_ids) < 2 else None
-        grads = []
+        grads, index_of = [], {}
         for rnd in range(1, int(fed['num_rounds']) + 1):
             t0 = time.time()
             out = []
@@ -115,8 +114,8 @@ def make_server_app(cfg_text: str, history: List[dict]):
                 content = RecordDict({
                     'config': ConfigRecord({'round': rnd,
                                             'local_epochs': int(fed['local_epochs'])})})
-                if grads:
-                    content['grad'] = ArrayRecord(numpy_ndarrays=grads)
+                if grads:  # each client gets the gradient of its own codes only
+                    content['grad'] = ArrayRecord(numpy_ndarrays=[grads[index_of[nid]]])
                 out.append(Message(content=content, message_type='train', dst_node_id=nid))
             down = [message_bytes(m) for m in out]
             replies = list(grid.send_and_receive(out))
@@ -124,6 +123,7 @@ def make_server_app(cfg_text: str, history: List[dict]):
             if errors:
                 raise RuntimeError(f'FedDiff simulation round {rnd}: client error {errors[0]}')
             by_index = {int(r.content['info']['index']): r for r in replies}
+            index_of = {r.metadata.src_node_id: i for i, r in by_index.items()}
             if sorted(by_index) != [0, 1]:
                 raise RuntimeError(f'FedDiff simulation: replies from clients '
                                    f'{sorted(by_index)}, expected [0, 1]')

@@ -4,7 +4,7 @@ The stack (torch 2.14, mmengine 0.10.7, mmpretrain 1.2.0, numpy 2.4, setuptools<
 breaks in a few places; each was measured on this kind of machine
 (``shared/measurements/stack-notes.md``). Every fix lives here, is applied by
 :func:`apply_stack_fixes` (called from ``rszoo.utils.register_all_modules``), and
-has its own test in ``tests/test_compat.py``.
+has its own test in ``tests/test_utils/test_compat.py``.
 
 =====  ===========================================  ==========================================
  id    breakage                                     fix here

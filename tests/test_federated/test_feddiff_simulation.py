@@ -1,5 +1,5 @@
 """FedDiff federated training: the client and server trainers on a tiny synthetic MDL-RS-like
-set (fast), the measured message size, and a 1-round, 2-supernode Flower simulation with bytes
+set (fast), the measured message size, and a 2-round, 2-supernode Flower simulation with bytes
 counted (slow: Ray start-up)."""
 import json
 
@@ -106,10 +106,14 @@ def test_message_bytes_are_measured_on_the_wire_form(monkeypatch):
 
 
 @pytest.mark.slow
-def test_one_round_two_supernode_simulation_counts_bytes(tiny_cfg):
+def test_two_supernode_simulation_counts_bytes(tiny_cfg):
     from rszoo.federated.simulation import run_feddiff_simulation
+    tiny_cfg.federated.num_rounds = 2  # round 2 carries the server's gradients
     history = run_feddiff_simulation(tiny_cfg)
-    assert len(history) == 1
+    assert len(history) == 2
+    # round 1: no gradient yet; round 2: each client gets its own (30, RANK) gradient only
+    assert all(b < 1024 for b in history[0]['server_message_bytes'])
+    assert all(30 * RANK * 4 < b < 2 * 30 * RANK * 4 for b in history[1]['server_message_bytes'])
     entry = history[0]
     assert len(entry['client_message_bytes']) == 2
     for sent, payload in zip(entry['client_message_bytes'], entry['client_train_payload_bytes']):

@@ -1,6 +1,7 @@
-"""The FedDiff-style model end to end: the mmengine Runner on the real Trento LiDAR + ground truth with a synthetic
-63-band HSI cube (fast, in process), and the real tools (tools/train.py, tools/test.py --record,
-tools/visualization/show_classification_map.py) on the smoke config (slow)."""
+"""The FedDiff-style model end to end: the mmengine Runner on the real Trento LiDAR + ground
+truth with a synthetic 63-band HSI cube (fast, in process), and the real tools
+(tools/train.py, tools/test.py --record, tools/visualization/show_classification_map.py,
+tools/federated_train.py) on the smoke config (slow)."""
 import json
 import os
 import subprocess

@@ -4,7 +4,7 @@ Cao et al., arXiv 2312.16943: "bidirectional attention polymerization"
 captures direction-aware information and suppresses background clutter. No
 code is public; rszoo reads "bidirectional" as the horizontal and vertical
 directions, as coordinate attention (Hou et al., CVPR 2021) does
-(``shared/papers/sarnet.md``). For ``x`` of shape ``(N, C, H, W)``:
+(configs/sarnet/README.md). For ``x`` of shape ``(N, C, H, W)``:
 
 1. directional pooling: ``z_h = mean_W x`` ``(N, C, H, 1)`` and
    ``z_w = mean_H x`` ``(N, C, 1, W)`` (plus the max along the same axis with

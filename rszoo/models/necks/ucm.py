@@ -3,8 +3,8 @@ levels, fed back into each level.
 
 Cao et al., "SAR-Net: Multi-scale Direction-aware SAR Network via Global
 Information Fusion", arXiv 2312.16943. The abstract names three parts and no
-code is public, so the layers below are rszoo's reading
-(``shared/papers/sarnet.md``), close in spirit to Libra R-CNN's balanced
+code is public, so the layers below are rszoo's reading (configs/sarnet/
+README.md), close in spirit to Libra R-CNN's balanced
 feature pyramid (rescale, integrate, refine, strengthen). For ``L`` input
 levels ``x_i`` of shape ``(N, C, H_i, W_i)`` and a reference level ``r``
 (``(H_r, W_r)``):

@@ -26,7 +26,7 @@ from rszoo.apis.model_zoo import (CheckpointLoadError, CheckpointMismatchError,
                                   load_model_index)
 from rszoo.registry import MODELS
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from conftest import REPO_ROOT  # noqa: E402
 CLASSES = ['airport', 'beach', 'forest']
 PAPER = {'Title': 'A Tiny Paper', 'URL': 'https://example.org/tiny-paper'}
 

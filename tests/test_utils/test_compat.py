@@ -15,7 +15,7 @@ from mmengine.logging import MessageHub
 from rszoo.utils import init_cpu_distributed, register_all_modules
 
 register_all_modules()
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO_ROOT as REPO  # noqa: E402
 
 
 def _checkpoint_bytes():

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 import torch
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO_ROOT as REPO  # noqa: E402
+
+# checkpoints load with weights_only=True once rszoo's registry/compat fixes are in
+pytestmark = pytest.mark.usefixtures('single_thread_registry')
 TINY = 'tests/configs/tiny_resnet_aid150.py'
 
 
