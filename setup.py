@@ -25,17 +25,19 @@ def read_requirements(name='requirements.txt'):
 def extras():
     """The optional dependency groups (``pip install -e ".[name]"``).
 
-    ``tests`` includes ``zeroshot``, ``det`` and ``vis``, so the README's test
-    command installs everything the default suite imports.
+    ``tests`` includes ``zeroshot``, ``det``, ``vis`` and ``federated``, so the
+    README's test command installs everything the default suite imports.
     """
     zeroshot = read_requirements('requirements/zeroshot.txt')
     det = read_requirements('requirements/det.txt')
     vis = read_requirements('requirements/vis.txt')
+    federated = read_requirements('requirements/federated.txt')
     return {
         'zeroshot': zeroshot,
         'det': det,
         'vis': vis,
-        'tests': read_requirements('requirements/tests.txt') + zeroshot + det + vis,
+        'federated': federated,
+        'tests': read_requirements('requirements/tests.txt') + zeroshot + det + vis + federated,
     }
 
 

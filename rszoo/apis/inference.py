@@ -48,7 +48,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import DefaultScope
 
-from .model_zoo import (_dataset_meta_from, _register_modules, get_model,
+from .model_zoo import (dataset_meta_from, get_model,
                         load_state_dict_strict, read_checkpoint)
 
 InputType = Union[str, os.PathLike, np.ndarray]
@@ -109,7 +109,8 @@ class ImageClassificationInferencer:
                  classes: Optional[Sequence[str]] = None,
                  channels_last: Optional[bool] = None,
                  config: Optional[Config] = None) -> None:
-        _register_modules()
+        from rszoo.utils import register_all_modules
+        register_all_modules(init_default_scope=False)  # fill the registries, keep the scope
         dataset_meta: Dict[str, Any] = {}
         if isinstance(model, torch.nn.Module):
             config = config or getattr(model, 'cfg', None) or getattr(model, '_config', None)
@@ -132,7 +133,7 @@ class ImageClassificationInferencer:
                         'pass the checkpoint path.')
                 dataset_meta = self._load_checkpoint(model, pretrained, config)
             else:
-                dataset_meta = _dataset_meta_from({}, config)
+                dataset_meta = dataset_meta_from({}, config)
         elif isinstance(model, str):
             model = get_model(model, pretrained=False if pretrained is None else pretrained,
                               device=None)
@@ -184,7 +185,7 @@ class ImageClassificationInferencer:
             raise FileNotFoundError(f'Checkpoint file {checkpoint} does not exist.')
         state_dict, meta = read_checkpoint(checkpoint)
         load_state_dict_strict(model, state_dict, checkpoint)
-        return _dataset_meta_from(meta, config)
+        return dataset_meta_from(meta, config)
 
     @staticmethod
     def _init_pipelines(config: Config):

@@ -467,13 +467,7 @@ def load_state_dict_strict(model: torch.nn.Module,
     model.load_state_dict(state_dict, strict=True)
 
 
-def _register_modules() -> None:
-    """Fill the registries (rszoo's and mmpretrain's) without changing scope."""
-    from rszoo.utils import register_all_modules
-    register_all_modules(init_default_scope=False)
-
-
-def _dataset_meta_from(meta: Dict[str, Any], config: Config) -> Dict[str, Any]:
+def dataset_meta_from(meta: Dict[str, Any], config: Config) -> Dict[str, Any]:
     """Classes etc. from the checkpoint meta, else the test dataset's METAINFO."""
     if isinstance(meta.get('dataset_meta'), dict):
         return dict(meta['dataset_meta'])
@@ -559,7 +553,8 @@ def get_model(name: str,
     if 'data_preprocessor' not in model_cfg and config.get('data_preprocessor'):
         model_cfg['data_preprocessor'] = copy.deepcopy(config.data_preprocessor)
 
-    _register_modules()
+    from rszoo.utils import register_all_modules
+    register_all_modules(init_default_scope=False)  # fill the registries, keep the scope
     from mmengine.registry import DefaultScope
 
     from rszoo.registry import MODELS
@@ -570,7 +565,7 @@ def get_model(name: str,
     if checkpoint_path is not None:
         state_dict, meta = read_checkpoint(checkpoint_path)
         load_state_dict_strict(model, state_dict, checkpoint_path, info.name)
-    dataset_meta = _dataset_meta_from(meta, config)
+    dataset_meta = dataset_meta_from(meta, config)
 
     if device is not None:
         model.to(device)

@@ -1,51 +1,50 @@
 """rszoo's datasets (registered in ``rszoo.registry.DATASETS``) and data
 transforms (``rszoo.datasets.transforms``, in ``TRANSFORMS``)."""
 from .aid import AID
+from .band_stats import compute_band_stats, dataset_band_stats
+from .cloud_segmentation import Cloud38Dataset, split_tiles
+from .coco_detection import CocoDetectionDataset
 from .eurosat import EuroSAT_RGB
+from .eurosat_ms import EuroSAT_MS
+from .fyh import FYH_CLASSES, FYHDataset
+from .hrsid import HRSID
+from .hyperspectral_anomaly import HyperspectralAnomalyDataset, load_had_mat
+from .multimodal import (
+    GridMismatchError,
+    Houston2013,
+    MDLRSHouston2013Vectors,
+    MultimodalPatchDataset,
+    MUUFL,
+    Trento,
+)
 from .nwpu_resisc45 import NWPU_RESISC45
 from .patternnet import PatternNet
 from .rsscn7 import RSSCN7
-from .scene_classification import (IMG_EXTENSIONS, RSSceneDataset,
-                                   list_image_files, read_split_file,
-                                   resolve_path, scan_class_folders)
-from .splits import (PROTOCOLS, make_splits, make_stratified_split,
-                     split_prefix, write_split_files)
-from .transforms import LoadRSImage
+from .samplers import EpisodicClassSampler, SceneGroupedSampler
+from .scene_classification import (
+    IMG_EXTENSIONS,
+    list_image_files,
+    read_split_file,
+    RSSceneDataset,
+    scan_class_folders,
+)
+from .selfsup import build_scene_ids, SCENE_SOURCES, SceneTileDataset
+from .splits import make_splits, make_stratified_split, PROTOCOLS, split_prefix, write_split_files
+from .ssdd import SSDD
+from .transforms import LoadBandFiles, LoadRSImage
 from .ucmerced import UCMerced
 from .whu_rs19 import WHU_RS19
-from .samplers import EpisodicClassSampler
-from .zeroshot import ClassSplit, ZSLFeatureDataset, split_seen_images
+from .zeroshot import ClassSplit, split_seen_images, ZSLFeatureDataset
 
 __all__ = [
-    'RSSceneDataset', 'AID', 'UCMerced', 'NWPU_RESISC45', 'RSSCN7',
-    'WHU_RS19', 'PatternNet', 'EuroSAT_RGB', 'LoadRSImage', 'IMG_EXTENSIONS',
-    'list_image_files', 'read_split_file', 'resolve_path',
-    'scan_class_folders', 'PROTOCOLS', 'make_splits', 'make_stratified_split',
-    'split_prefix', 'write_split_files', 'ClassSplit', 'split_seen_images'
+    'AID', 'build_scene_ids', 'ClassSplit', 'Cloud38Dataset', 'CocoDetectionDataset',
+    'compute_band_stats', 'dataset_band_stats', 'EpisodicClassSampler', 'EuroSAT_MS',
+    'EuroSAT_RGB', 'FYH_CLASSES', 'FYHDataset', 'GridMismatchError', 'Houston2013', 'HRSID',
+    'HyperspectralAnomalyDataset', 'IMG_EXTENSIONS', 'list_image_files', 'load_had_mat',
+    'LoadBandFiles', 'LoadRSImage', 'make_splits', 'make_stratified_split',
+    'MDLRSHouston2013Vectors', 'MultimodalPatchDataset', 'MUUFL', 'NWPU_RESISC45',
+    'PatternNet', 'PROTOCOLS', 'read_split_file', 'RSSceneDataset', 'RSSCN7',
+    'scan_class_folders', 'SCENE_SOURCES', 'SceneGroupedSampler', 'SceneTileDataset',
+    'split_prefix', 'split_seen_images', 'split_tiles', 'SSDD', 'Trento', 'UCMerced',
+    'WHU_RS19', 'write_split_files', 'ZSLFeatureDataset'
 ]
-from .samplers import SceneGroupedSampler  # noqa: E402
-from .selfsup import SCENE_SOURCES, SceneTileDataset, build_scene_ids  # noqa: E402
-
-__all__ += ['SceneTileDataset', 'SceneGroupedSampler', 'SCENE_SOURCES', 'build_scene_ids']
-from .hyperspectral_anomaly import HyperspectralAnomalyDataset, load_had_mat  # noqa: E402
-
-__all__ += ['HyperspectralAnomalyDataset', 'load_had_mat']
-from .eurosat_ms import EuroSAT_MS  # noqa: E402
-from .band_stats import compute_band_stats, dataset_band_stats  # noqa: E402
-from .transforms import LoadBandFiles  # noqa: E402
-
-__all__ += ['EuroSAT_MS', 'LoadBandFiles', 'compute_band_stats', 'dataset_band_stats']
-from .multimodal import (GridMismatchError, Houston2013, MDLRSHouston2013Vectors,  # noqa: E402
-                         MultimodalPatchDataset, MUUFL, Trento)
-
-__all__ += ['MultimodalPatchDataset', 'GridMismatchError', 'Houston2013', 'Trento', 'MUUFL',
-            'MDLRSHouston2013Vectors']
-from .cloud_segmentation import Cloud38Dataset, split_tiles  # noqa: E402
-from .fyh import FYH_CLASSES, FYHDataset  # noqa: E402
-
-__all__ += ['Cloud38Dataset', 'split_tiles', 'FYHDataset', 'FYH_CLASSES']
-from .coco_detection import CocoDetectionDataset  # noqa: E402
-from .hrsid import HRSID  # noqa: E402
-from .ssdd import SSDD  # noqa: E402
-
-__all__ += ['CocoDetectionDataset', 'HRSID', 'SSDD']

@@ -1,23 +1,17 @@
-"""rszoo models: importing this package registers every model component."""
-from . import backbones, classifiers, heads, losses, necks, utils  # noqa: F401
+"""rszoo models: importing this package registers every model component.
+
+Components by type (``backbones``, ``necks``, ``heads``, ``dense_heads``, ``losses``,
+``data_preprocessors``, ``task_modules``, ``vae``, ``class_embeddings``, ``utils``) and
+algorithms by task (``classifiers``, ``selfsup``, ``segmentors``, ``detectors``,
+``anomaly_detectors``); see ``docs/architecture.md``.
+"""
+from . import (anomaly_detectors, backbones, class_embeddings, classifiers, data_preprocessors,
+               dense_heads, detectors, heads, losses, necks, segmentors, selfsup, task_modules,
+               utils, vae)
 from .backbones import *  # noqa: F401,F403
 
-__all__ = ['backbones', 'classifiers', 'heads', 'losses', 'necks', 'utils']
-from . import class_embeddings  # noqa: F401,E402
-
-__all__ += ['class_embeddings']
-from . import data_preprocessors, vae  # noqa: F401,E402
-
-__all__ += ['data_preprocessors', 'vae']
-from . import selfsup  # noqa: F401,E402
-
-__all__ += ['selfsup']
-from . import anomaly_detectors  # noqa: F401,E402
-
-__all__ += ['anomaly_detectors']
-from . import segmentors  # noqa: F401,E402
-
-__all__ += ['segmentors']
-from . import task_modules, dense_heads, detectors  # noqa: F401,E402
-
-__all__ += ['task_modules', 'dense_heads', 'detectors']
+__all__ = [
+    'anomaly_detectors', 'backbones', 'class_embeddings', 'classifiers', 'data_preprocessors',
+    'dense_heads', 'detectors', 'heads', 'losses', 'necks', 'segmentors', 'selfsup',
+    'task_modules', 'utils', 'vae'
+]

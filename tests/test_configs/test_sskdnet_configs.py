@@ -32,6 +32,9 @@ AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
     'resnet18_scratch_aid150-50-50_64px_16e.py',
 }
 SSKDNET_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
+# training configs build SSKDNet; `*-deploy.py` evaluate a published branch-free export
+TRAIN_CONFIGS = [p for p in SSKDNET_CONFIGS if not p.endswith('-deploy.py')]
+DEPLOY_CONFIGS = [p for p in SSKDNET_CONFIGS if p.endswith('-deploy.py')]
 
 
 def test_every_config_is_listed_in_the_metafile():
@@ -42,10 +45,16 @@ def test_every_config_is_listed_in_the_metafile():
     listed = {m['Config'] for m in meta['Models']}
     assert listed == {osp.relpath(p, REPO_ROOT) for p in SSKDNET_CONFIGS}
     measured = {'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e'}
+    published = {osp.splitext(osp.basename(p))[0] for p in DEPLOY_CONFIGS}
     for entry in meta['Models']:
         assert entry['In Collection'] == 'SSKDNet'
-        assert 'Weights' not in entry  # nothing is published (no URL)
         assert entry['Name'] == osp.splitext(osp.basename(entry['Config']))[0]
+        if entry['Name'] in published:
+            # a published export: its weights (URL + SHA-256) and its own test-split OA
+            assert entry['Weights'].endswith('.pth') and entry['Metadata']['Weights SHA256']
+            assert entry['Results'][0]['Metrics']['Top 1 Accuracy'] > 0
+            continue
+        assert 'Weights' not in entry  # training configs publish nothing themselves
         if entry['Name'] not in measured:
             assert entry['Results'] is None, entry['Name']
             continue
@@ -57,7 +66,7 @@ def test_every_config_is_listed_in_the_metafile():
         assert '82.64 ± 5.60' in open(osp.join(CONFIG_DIR, 'README.md')).read()
 
 
-@pytest.mark.parametrize('path', SSKDNET_CONFIGS, ids=osp.basename)
+@pytest.mark.parametrize('path', TRAIN_CONFIGS, ids=osp.basename)
 def test_config_builds_with_consistent_class_counts(path):
     cfg = Config.fromfile(path)
     assert cfg.model.type == 'SSKDNet'
@@ -71,6 +80,17 @@ def test_config_builds_with_consistent_class_counts(path):
     model = MODELS.build(cfg.model)
     assert isinstance(model, SSKDNet)
     assert model.branch.num_classes == model.head.num_classes == len(classes)
+
+
+@pytest.mark.parametrize('path', DEPLOY_CONFIGS, ids=osp.basename)
+def test_deploy_config_is_the_branch_free_classifier(path):
+    """A published export: SSKDNet's test path (backbone, fusion neck, head) as an
+    ImageClassifier, with the class count of its data set."""
+    cfg = Config.fromfile(path)
+    assert cfg.model.type == 'ImageClassifier' and 'branch' not in cfg.model
+    classes = DATASETS.get(cfg.test_dataloader.dataset.type).METAINFO['classes']
+    assert cfg.model.head.num_classes == cfg.model.data_preprocessor.num_classes == len(classes)
+    assert not isinstance(MODELS.build(cfg.model), SSKDNet)
 
 
 @pytest.mark.parametrize('name', sorted(AID150_PAIRS))

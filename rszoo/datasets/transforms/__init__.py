@@ -1,33 +1,31 @@
 """rszoo's data transforms (registered in ``rszoo.registry.TRANSFORMS``)."""
+from .band_stack import RandomFlipRotateBandStack, TransposeBandStack
+from .crop_tile import CropTile
+from .det_random_crop import DetRandomCrop
 from .errors import BandCountError, BandIndexError, CorruptImageError
 from .geometric import RandomRot90
 from .load_band_files import LoadBandFiles
-from .loading import (RASTER_EXTENSIONS, LoadRSImage, check_decodable,
-                      decode_image, strict_truncation)
+from .load_det_annotations import LoadDetAnnotations
+from .load_mat_image import LoadMatImage
+from .load_seg_annotation import LoadSegAnnotation
+from .loading import (
+    check_decodable,
+    decode_image,
+    LoadRSImage,
+    RASTER_EXTENSIONS,
+    strict_truncation,
+)
+from .multiband_support import check_multiband_pipeline, RGB_ONLY_TRANSFORMS
+from .multimodal_formatting import PackMultimodalInputs
+from .pack_det_inputs import PackDetInputs
+from .pack_seg_inputs import PackSegInputs
 from .raster_io import read_raster
 
 __all__ = [
-    'LoadRSImage', 'LoadBandFiles', 'RandomRot90', 'CorruptImageError', 'BandCountError',
-    'BandIndexError', 'decode_image', 'strict_truncation', 'check_decodable', 'read_raster',
-    'RASTER_EXTENSIONS'
+    'BandCountError', 'BandIndexError', 'check_decodable', 'check_multiband_pipeline',
+    'CorruptImageError', 'CropTile', 'decode_image', 'DetRandomCrop', 'LoadBandFiles',
+    'LoadDetAnnotations', 'LoadMatImage', 'LoadRSImage', 'LoadSegAnnotation', 'PackDetInputs',
+    'PackMultimodalInputs', 'PackSegInputs', 'RandomFlipRotateBandStack', 'RandomRot90',
+    'RASTER_EXTENSIONS', 'read_raster', 'RGB_ONLY_TRANSFORMS', 'strict_truncation',
+    'TransposeBandStack'
 ]
-from .band_stack import RandomFlipRotateBandStack, TransposeBandStack  # noqa: F401,E402
-from .multimodal_formatting import PackMultimodalInputs  # noqa: F401,E402
-
-__all__ += ['RandomFlipRotateBandStack', 'TransposeBandStack', 'PackMultimodalInputs']
-from .crop_tile import CropTile  # noqa: E402
-from .load_seg_annotation import LoadSegAnnotation  # noqa: E402
-from .load_mat_image import LoadMatImage  # noqa: E402
-from .pack_seg_inputs import PackSegInputs  # noqa: E402
-
-__all__ += ['CropTile', 'LoadSegAnnotation', 'LoadMatImage', 'PackSegInputs']
-from .multiband_support import RGB_ONLY_TRANSFORMS, check_multiband_pipeline  # noqa: E402
-
-__all__ += ['RGB_ONLY_TRANSFORMS', 'check_multiband_pipeline']
-from .load_det_annotations import LoadDetAnnotations  # noqa: E402
-from .pack_det_inputs import PackDetInputs  # noqa: E402
-
-__all__ += ['LoadDetAnnotations', 'PackDetInputs']
-from .det_random_crop import DetRandomCrop  # noqa: E402
-
-__all__ += ['DetRandomCrop']

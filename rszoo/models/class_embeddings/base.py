@@ -26,7 +26,6 @@ never sees a partial file.
 """
 import hashlib
 import json
-import os
 import os.path as osp
 import re
 from typing import Dict, List, Mapping, Optional, Sequence, Union

@@ -8,12 +8,13 @@ from .clip_zero_shot import CLIPZeroShotClassifier
 from .devise import DeViSELinear
 from .dsva import DSVA
 from .eszsl import ESZSL
+from .feddiff import FedDiff
 from .mcfa import MCFA
+from .mdfl import MDFL
 from .mivit import MIViT
 from .sskdnet import SSKDNet
 
 __all__ = [
-    'CLIPZeroShotClassifier', 'DeViSELinear', 'DSVA', 'ESZSL', 'MCFA', 'MIViT', 'SSKDNet'
+    'CLIPZeroShotClassifier', 'DeViSELinear', 'DSVA', 'ESZSL', 'FedDiff', 'MCFA', 'MDFL',
+    'MIViT', 'SSKDNet'
 ]
-from .mdfl import MDFL  # noqa: F401,E402
-from .feddiff import FedDiff  # noqa: F401,E402

@@ -1,14 +1,21 @@
 """Losses: rszoo's own losses (mmpretrain's are found through the registry)."""
-from .kd_loss import KDLoss  # noqa: F401
-from .gaussian_kl_loss import GaussianKLLoss  # noqa: F401
-from .supervised_contrastive_loss import SupervisedContrastiveLoss  # noqa: F401
-from .wasserstein_alignment_loss import WassersteinAlignmentLoss  # noqa: F401
-from .semantic_compatibility_loss import SemanticCompatibilityLoss  # noqa: F401
-from .semantic_regression_loss import SemanticRegressionLoss  # noqa: F401
-from .acw_loss import ACWLoss  # noqa: F401
-from .seg_cross_entropy_loss import SegCrossEntropyLoss  # noqa: F401
-from .softmax_focal_loss import SoftmaxFocalLoss, mivit_class_weights  # noqa: F401,E402
-from .information_aggregation_loss import InformationAggregationLoss  # noqa: F401,E402
-from .sigmoid_focal_loss import SigmoidFocalLoss  # noqa: F401,E402
-from .giou_loss import GIoULoss  # noqa: F401,E402
-from .diffusion_noise_loss import DiffusionNoiseLoss  # noqa: F401,E402
+from .acw_loss import ACWLoss
+from .diffusion_noise_loss import DiffusionNoiseLoss
+from .gaussian_kl_loss import GaussianKLLoss
+from .giou_loss import GIoULoss
+from .information_aggregation_loss import InformationAggregationLoss
+from .kd_loss import KDLoss
+from .seg_cross_entropy_loss import SegCrossEntropyLoss
+from .semantic_compatibility_loss import SemanticCompatibilityLoss
+from .semantic_regression_loss import SemanticRegressionLoss
+from .sigmoid_focal_loss import SigmoidFocalLoss
+from .softmax_focal_loss import mivit_class_weights, SoftmaxFocalLoss
+from .supervised_contrastive_loss import SupervisedContrastiveLoss
+from .wasserstein_alignment_loss import WassersteinAlignmentLoss
+
+__all__ = [
+    'ACWLoss', 'DiffusionNoiseLoss', 'GaussianKLLoss', 'GIoULoss',
+    'InformationAggregationLoss', 'KDLoss', 'mivit_class_weights', 'SegCrossEntropyLoss',
+    'SemanticCompatibilityLoss', 'SemanticRegressionLoss', 'SigmoidFocalLoss',
+    'SoftmaxFocalLoss', 'SupervisedContrastiveLoss', 'WassersteinAlignmentLoss'
+]
