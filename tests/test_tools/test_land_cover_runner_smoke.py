@@ -1,7 +1,7 @@
-"""The FedDiff-style model end to end: the mmengine Runner on the real Trento LiDAR + ground
-truth with a synthetic 63-band HSI cube (fast, in process), and the real tools
-(tools/train.py, tools/test.py --record, tools/visualization/show_classification_map.py,
-tools/federated_train.py) on the smoke config (slow)."""
+"""The land-cover methods end to end (MIViT, MDFL, FedDiff): the mmengine Runner on the real
+Trento LiDAR + ground truth with a synthetic 63-band HSI cube (fast, in process), and the real
+tools (tools/train.py, tools/test.py --record, tools/visualization/show_classification_map.py,
+tools/federated_train.py) on each smoke config (slow)."""
 import json
 import os
 import subprocess
@@ -17,7 +17,11 @@ register_all_modules()
 from mmengine.config import Config  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-SMOKE = REPO_ROOT / 'configs/feddiff/feddiff_trento-synthetic-hsi_patch7_smoke.py'
+SMOKES = {
+    'mivit': REPO_ROOT / 'configs/mivit/mivit_trento-synthetic-hsi_patch24_smoke.py',
+    'mdfl': REPO_ROOT / 'configs/mdfl/mdfl_trento-synthetic-hsi_patch7_smoke.py',
+    'feddiff': REPO_ROOT / 'configs/feddiff/feddiff_trento-synthetic-hsi_patch7_smoke.py',
+}
 TRENTO = shared_data_root() / 'trento-lidar-gt-partial'
 
 
@@ -28,8 +32,9 @@ def trento():
                     'trento-lidar-gt-partial, normally ../shared/data)')
 
 
-def test_runner_trains_validates_and_tests(trento, tmp_path):
-    cfg = Config.fromfile(SMOKE)
+@pytest.mark.parametrize('method', sorted(SMOKES))
+def test_runner_trains_validates_and_tests(method, trento, tmp_path):
+    cfg = Config.fromfile(SMOKES[method])
     cfg.work_dir = str(tmp_path)
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].dataset.num_per_class = (4, ) * 6
@@ -47,7 +52,9 @@ def test_runner_trains_validates_and_tests(trento, tmp_path):
 
 
 @pytest.mark.slow
-def test_tools_train_test_record_and_map(trento, tmp_path):
+@pytest.mark.parametrize('method', sorted(SMOKES))
+def test_tools_train_test_record_and_map(method, trento, tmp_path):
+    SMOKE = SMOKES[method]
     env = dict(os.environ, OMP_NUM_THREADS='1', RSZOO_DATA_ROOT=str(shared_data_root()))
 
     def run(*args):
@@ -75,8 +82,19 @@ def test_tools_train_test_record_and_map(trento, tmp_path):
     assert (tmp_path / 'gt.png').is_file() and (tmp_path / 'map_legend.png').is_file()
 
 
+def test_paint_colours_every_listed_pixel():
+    sys.path.insert(0, str(REPO_ROOT / 'tools/visualization'))
+    from show_classification_map import PALETTE, paint
+    picture = paint([0, 2, -1], [0, 1, 1], [0, 2, 0], (2, 3))
+    assert (picture[0, 0] == PALETTE[0]).all() and (picture[1, 2] == PALETTE[2]).all()
+    assert not picture[1, 0].any() and not picture[0, 1].any()
+    with pytest.raises(ValueError, match='palette'):
+        paint([99], [0], [0], (1, 1))
+
+
 @pytest.mark.slow
 def test_federated_train_tool_writes_history_and_record(trento, tmp_path):
+    SMOKE = SMOKES['feddiff']
     env = dict(os.environ, OMP_NUM_THREADS='1', RSZOO_DATA_ROOT=str(shared_data_root()))
     record = tmp_path / 'records.jsonl'
     out = subprocess.run([sys.executable, 'tools/federated_train.py', str(SMOKE), '--work-dir',
