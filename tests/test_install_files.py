@@ -59,7 +59,9 @@ def test_extras(setup_kwargs):
             'open-clip-torch'} <= names['zeroshot']
     core = {canonicalize_name(Requirement(r).name) for r in setup_kwargs['install_requires']}
     assert not core & names['zeroshot'], 'zero-shot side information belongs in the extra'
-    assert names['zeroshot'] | names['det'] | names['vis'] | {'pytest'} == names['tests']
+    assert 'flwr' in names['federated']
+    assert (names['zeroshot'] | names['det'] | names['vis'] | names['federated'] | {'pytest'}
+            == names['tests'])
 
 
 def test_one_opencv_distribution(setup_kwargs):
