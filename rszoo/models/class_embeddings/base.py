@@ -25,6 +25,7 @@ temporary file in the same folder and renamed (``os.replace``), so a reader
 never sees a partial file.
 """
 import hashlib
+import importlib.metadata
 import json
 import os.path as osp
 import re
@@ -192,3 +193,36 @@ def l2_normalize(matrix: np.ndarray, where: str = 'class embedding') -> np.ndarr
         raise ValueError(f'{where}: rows {np.flatnonzero(norms[:, 0] == 0).tolist()} are '
                          'zero vectors and cannot be L2-normalised')
     return matrix / norms
+
+
+def verify_package_files(owner: str, folder: str, expected: Mapping[str, str],
+                         distribution: str, version: str, verified: set) -> None:
+    """Check the files a PyPI data package installed in ``folder`` against their
+    SHA-256 (``expected``: file name -> hex digest), once per folder and process
+    (``verified`` holds the real paths already checked).
+
+    Raises:
+        OSError: a file is missing or has another hash; the message names
+            ``owner``, the file and the ``pip install`` command that restores it.
+    """
+    key = osp.realpath(folder)
+    if key in verified:
+        return
+    hint = f'reinstall it: `pip install --force-reinstall {distribution}=={version}`'
+    try:
+        installed = importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        installed = 'unknown'
+    for name, sha256 in expected.items():
+        path = osp.join(folder, name)
+        if not osp.isfile(path):
+            raise OSError(f'{owner}: {path} is missing from {distribution} {installed}; {hint}')
+        digest = hashlib.sha256()
+        with open(path, 'rb') as f:
+            for chunk in iter(lambda: f.read(1 << 20), b''):
+                digest.update(chunk)
+        got = digest.hexdigest()
+        if got != sha256:
+            raise OSError(f'{owner}: {path} has SHA-256 {got}, not the expected {sha256} of '
+                          f'{distribution}=={version} (installed: {installed}); {hint}')
+    verified.add(key)

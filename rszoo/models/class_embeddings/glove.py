@@ -20,8 +20,6 @@ mean(v('dense'), v('residential'))), optionally L2-normalised. A word not in
 the vocabulary is an error naming the class and the word (give an alias).
 Output ``(C, 50)`` float32.
 """
-import hashlib
-import importlib.metadata
 import os.path as osp
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
@@ -29,7 +27,8 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 
 from rszoo.registry import CLASS_EMBEDDINGS
-from .base import BaseClassEmbedding, MissingEmbeddingError, l2_normalize
+from .base import (BaseClassEmbedding, MissingEmbeddingError, l2_normalize,
+                   verify_package_files)
 
 EMB_FILE = 'glove_6B_50d_emb.npy'
 INDEX_FILE = 'glove_6B_index.parquet'
@@ -43,13 +42,6 @@ PACKAGE_SHA256 = {
 _verified_roots = set()
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''):
-            digest.update(chunk)
-    return digest.hexdigest()
-
 
 def verify_glove_files(root: str, expected=PACKAGE_SHA256) -> None:
     """Check the GloVe files in ``root`` against their SHA-256.
@@ -58,25 +50,8 @@ def verify_glove_files(root: str, expected=PACKAGE_SHA256) -> None:
         OSError: a file is missing or has another hash; the message names it
             and the ``pip install`` command that restores it.
     """
-    key = osp.realpath(root)
-    if key in _verified_roots:
-        return
-    hint = f'reinstall it: `pip install --force-reinstall {DISTRIBUTION}=={DISTRIBUTION_VERSION}`'
-    try:
-        installed = importlib.metadata.version(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        installed = 'unknown'
-    for name, sha256 in expected.items():
-        path = osp.join(root, name)
-        if not osp.isfile(path):
-            raise OSError(f'GloVeEmbedding: {path} is missing from {DISTRIBUTION} '
-                          f'{installed}; {hint}')
-        got = _sha256(path)
-        if got != sha256:
-            raise OSError(f'GloVeEmbedding: {path} has SHA-256 {got}, not the expected '
-                          f'{sha256} of {DISTRIBUTION}=={DISTRIBUTION_VERSION} (installed: '
-                          f'{installed}); {hint}')
-    _verified_roots.add(key)
+    verify_package_files('GloVeEmbedding', root, expected, DISTRIBUTION,
+                         DISTRIBUTION_VERSION, _verified_roots)
 
 
 def glove_root() -> str:

