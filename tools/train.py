@@ -26,7 +26,8 @@ from mmengine.runner import Runner  # noqa: E402
 from rszoo.utils import init_cpu_distributed, register_all_modules  # noqa: E402
 from rszoo.utils.config_utils import (apply_dataloader_defaults,  # noqa: E402
                                       default_work_dir, merge_cfg_options)
-from rszoo.utils.records import append_record, argv_of, make_record  # noqa: E402
+from rszoo.utils.records import (TRAINING_VALIDATION, append_record,  # noqa: E402
+                                 argv_of, make_record)
 
 
 def parse_args(argv=None):
@@ -146,11 +147,13 @@ def main(argv=None):
         if not last.metrics:
             raise RuntimeError(f'--record {args.record}: the run made no validation '
                                '(--no-validate or no val_dataloader), nothing to record')
-        # the final checkpoint's validation: selected on "last", evaluated on "val"
+        # the final checkpoint's validation: selected on "last", evaluated on
+        # "val"; marked as not the model's headline (test) figure
         record = make_record(
             model=args.model or osp.splitext(osp.basename(args.config))[0],
             config=args.config, cfg=cfg, metrics=last.metrics, eval_split='val',
-            selected_on='last', wall_s=time.perf_counter() - start, argv=argv_of(argv))
+            selected_on='last', wall_s=time.perf_counter() - start, argv=argv_of(argv),
+            extra={'variant': TRAINING_VALIDATION})
         append_record(args.record, record)
         print(f'rszoo: record appended to {args.record}', flush=True)
 

@@ -14,9 +14,10 @@ these fields:
 ``split``         ``{"train": <split file>, "val": ..., "test": ...}``
 ``seed``          the training seed; ``{"train": s, "split": k}`` when the
                   split files name another seed (``..._seed<k>_...``)
-``metrics``       ``{<evaluation split>: {metric: value}}``, e.g.
-                  ``{"test": {"OA": 91.21, "accuracy/top1": 91.21}}``; the
-                  split is ``val`` or ``test`` (the dataloader evaluated)
+``metrics``       ``{metric: value}``, numbers only, e.g.
+                  ``{"OA": 91.21, "accuracy/top1": 91.21}``
+``eval_split``    the split the metrics were computed on: ``val`` or
+                  ``test`` (the dataloader evaluated)
 ``selected_on``   how the checkpoint was chosen: ``last`` or ``val``
 ``commit``        ``git rev-parse HEAD`` of the repo the tool ran from
 ``dirty``         whether that tree had uncommitted changes
@@ -25,6 +26,10 @@ these fields:
 ``machine``       cores, CPU model and GPU (if any)
 ``date``          ISO 8601 date and time (UTC)
 ================  ===========================================================
+
+A tool may add descriptive fields of its own after these (:data:`EXTRA_FIELDS`,
+e.g. ``method`` and ``scene`` for one detector on one scene); any other field
+is an error, so a typo never passes as data.
 
 :func:`append_record` appends one line with a single ``write`` on a file
 opened with ``O_APPEND`` while holding an exclusive :func:`fcntl.flock`, so
@@ -47,8 +52,19 @@ from rszoo.fileio import REPO_ROOT
 
 #: the fields of a record, in the order they are written
 RECORD_FIELDS = ('model', 'config', 'cfg_sha256', 'dataset', 'split', 'seed',
-                 'metrics', 'selected_on', 'commit', 'dirty', 'command',
-                 'wall_s', 'machine', 'date')
+                 'metrics', 'eval_split', 'selected_on', 'commit', 'dirty',
+                 'command', 'wall_s', 'machine', 'date')
+#: optional descriptive fields a tool may add (written after the required ones):
+#: ``method`` (the detector/model family of the run), ``scene`` (one scene of a
+#: per-scene protocol: the data file's stem), ``train`` (what the run trained
+#: on when the split files do not say it), ``ablation``/``variant`` (the row is
+#: not the model's headline figure: an ablation setting, or
+#: :data:`TRAINING_VALIDATION`), ``migrated`` (how an older
+#: record was rewritten into this format, by ``tools/misc/upgrade_records.py``)
+EXTRA_FIELDS = ('method', 'scene', 'train', 'ablation', 'variant', 'migrated')
+#: the ``variant`` of ``tools/train.py --record``: the validation split at the end
+#: of training; a metafile figure is the test split's (``tools/test.py --record``)
+TRAINING_VALIDATION = 'validation at the end of training'
 #: the splits a record's metrics may be computed on
 EVAL_SPLITS = ('val', 'test')
 #: how the evaluated checkpoint may have been chosen (never on the test split)
@@ -180,14 +196,11 @@ def data_description(cfg: Mapping) -> Dict[str, Any]:
             'split_seed': seeds.pop() if len(seeds) == 1 else None}
 
 
-def named_metrics(metrics: Mapping[str, Any], eval_split: str) -> Dict[str, Dict[str, Any]]:
-    """``{eval_split: metrics}``, with ``OA`` added for ``accuracy/top1``.
+def scalar_metrics(metrics: Mapping[str, Any]) -> Dict[str, float]:
+    """The scalar metrics as floats, with ``OA`` added for ``accuracy/top1``.
 
-    Non-scalar values (a confusion matrix) are dropped; numbers become floats.
+    Non-scalar values (a confusion matrix) are dropped.
     """
-    if eval_split not in EVAL_SPLITS:
-        raise RecordError(f'the evaluation split must be one of {EVAL_SPLITS}, '
-                          f'got {eval_split!r}')
     out: Dict[str, Any] = {}
     for key, value in metrics.items():
         if hasattr(value, 'item') and getattr(value, 'ndim', 0) == 0:
@@ -199,7 +212,7 @@ def named_metrics(metrics: Mapping[str, Any], eval_split: str) -> Dict[str, Dict
         out = {'OA': out[TOP1_KEY], **out}
     if not out:
         raise RecordError(f'no scalar metric to record (got keys {list(metrics)})')
-    return {eval_split: out}
+    return out
 
 
 def make_record(*,
@@ -211,7 +224,8 @@ def make_record(*,
                 selected_on: str,
                 wall_s: float,
                 argv: Optional[List[str]] = None,
-                repo: str = REPO_ROOT) -> Dict[str, Any]:
+                repo: str = REPO_ROOT,
+                extra: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Build a record for a run of ``config`` (an :class:`mmengine.Config`).
 
     Args:
@@ -225,7 +239,12 @@ def make_record(*,
         wall_s (float): the run's wall time.
         argv (list, optional): the command line (default ``sys.argv``).
         repo (str): the checkout whose git state is recorded.
+        extra (dict, optional): descriptive fields of :data:`EXTRA_FIELDS`
+            (e.g. ``{'method': 'rx', 'scene': 'abu-airport-1'}``).
     """
+    if eval_split not in EVAL_SPLITS:
+        raise RecordError(f'the evaluation split must be one of {EVAL_SPLITS}, '
+                          f'got {eval_split!r}')
     if selected_on not in SELECTED_ON:
         raise RecordError(f'selected_on must be one of {SELECTED_ON}, got '
                           f'{selected_on!r} (a checkpoint is never chosen on '
@@ -241,7 +260,8 @@ def make_record(*,
         'dataset': data['dataset'],
         'split': data['split'],
         'seed': seed,
-        'metrics': named_metrics(metrics, eval_split),
+        'metrics': scalar_metrics(metrics),
+        'eval_split': eval_split,
         'selected_on': selected_on,
         **git_state(repo),
         'command': command_line(argv),
@@ -249,24 +269,30 @@ def make_record(*,
         'machine': machine_description(),
         'date': datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec='seconds'),
+        **dict(extra or {}),
     }
     validate_record(record)
     return record
 
 
 def validate_record(record: Mapping[str, Any]) -> None:
-    """Raise :class:`RecordError` unless ``record`` has exactly the fields."""
+    """Raise :class:`RecordError` unless ``record`` has the required fields,
+    only :data:`EXTRA_FIELDS` besides, flat numeric metrics and a known
+    evaluation split."""
     missing = [k for k in RECORD_FIELDS if k not in record]
-    extra = [k for k in record if k not in RECORD_FIELDS]
+    extra = [k for k in record if k not in RECORD_FIELDS + EXTRA_FIELDS]
     if missing or extra:
-        raise RecordError(f'record fields differ from {RECORD_FIELDS}: missing '
-                          f'{missing}, unexpected {extra}')
+        raise RecordError(f'record fields differ from {RECORD_FIELDS} (+ optional '
+                          f'{EXTRA_FIELDS}): missing {missing}, unexpected {extra}')
     metrics = record['metrics']
-    if not isinstance(metrics, Mapping) or not metrics or \
-            any(k not in EVAL_SPLITS for k in metrics):
-        raise RecordError('record "metrics" must map the evaluation split '
-                          f'({" or ".join(EVAL_SPLITS)}) to its metrics, got '
-                          f'{metrics!r}')
+    if not isinstance(metrics, Mapping) or not metrics or any(
+            isinstance(v, bool) or not isinstance(v, (int, float))
+            for v in metrics.values()):
+        raise RecordError('record "metrics" must map metric names to numbers '
+                          f'(e.g. {{"OA": 91.2}}), got {metrics!r}')
+    if record['eval_split'] not in EVAL_SPLITS:
+        raise RecordError(f'record "eval_split" must be one of {EVAL_SPLITS}, '
+                          f'got {record["eval_split"]!r}')
     if record['selected_on'] not in SELECTED_ON:
         raise RecordError(f'record "selected_on" must be one of {SELECTED_ON}, '
                           f'got {record["selected_on"]!r}')

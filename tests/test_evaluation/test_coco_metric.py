@@ -31,20 +31,20 @@ def test_perfect_predictions_give_map_one():
     gts = [[10., 10., 50., 40.], [60., 60., 70., 75.]]
     out = _evaluate(CocoMetric(), [_sample(1, gts, [0.9, 0.8], gts),
                                    _sample(2, [[0., 0., 20., 20.]], [0.7], [[0., 0., 20., 20.]])])
-    assert out['bbox_mAP'] == pytest.approx(1.0)
-    assert out['bbox_mAP_50'] == pytest.approx(1.0)
-    assert out['bbox_mAP_75'] == pytest.approx(1.0)
+    assert out['bbox_mAP'] == pytest.approx(100.0)
+    assert out['bbox_mAP_50'] == pytest.approx(100.0)
+    assert out['bbox_mAP_75'] == pytest.approx(100.0)
 
 
 def test_shifted_box_gives_the_pycocotools_value():
     """A 10 x 10 box predicted 2 px to the right: IoU = 80 / 120 = 2/3, a true
-    positive at the IoU thresholds 0.50, 0.55, 0.60, 0.65 only: AP = 4/10."""
+    positive at the IoU thresholds 0.50, 0.55, 0.60, 0.65 only: AP = 4/10 = 40 %."""
     out = _evaluate(CocoMetric(), [_sample(1, [[2., 0., 12., 10.]], [0.9],
                                            [[0., 0., 10., 10.]])])
-    assert out['bbox_mAP'] == pytest.approx(0.4)
-    assert out['bbox_mAP_50'] == pytest.approx(1.0)
+    assert out['bbox_mAP'] == pytest.approx(40.0)
+    assert out['bbox_mAP_50'] == pytest.approx(100.0)
     assert out['bbox_mAP_75'] == pytest.approx(0.0)
-    assert out['bbox_mAP_s'] == pytest.approx(0.4)  # area 100 < 32^2
+    assert out['bbox_mAP_s'] == pytest.approx(40.0)  # area 100 < 32^2
     assert out['bbox_mAP_m'] == -1.0 and out['bbox_mAP_l'] == -1.0  # no such gt
 
 
@@ -58,18 +58,18 @@ def test_ground_truth_from_ann_file_and_rescaled_samples(tmp_path):
     path.write_text(json.dumps(ann))
     # label 0 maps to category id 3; only image 7 is evaluated
     out = _evaluate(CocoMetric(ann_file=str(path)), [_sample(7, [[10., 10., 50., 40.]], [0.9])])
-    assert out['bbox_mAP'] == pytest.approx(1.0)
+    assert out['bbox_mAP'] == pytest.approx(100.0)
     # without ann_file the gt comes from the samples, scaled back by scale_factor
     out = _evaluate(CocoMetric(), [_sample(1, [[10., 10., 50., 40.]], [0.9],
                                            gt_boxes=[[5., 5., 25., 20.]], scale=(0.5, 0.5))])
-    assert out['bbox_mAP'] == pytest.approx(1.0)
+    assert out['bbox_mAP'] == pytest.approx(100.0)
 
 
 def test_false_positive_ranked_first_and_no_detection():
     gt = [[0., 0., 10., 10.]]
-    # a higher-scored miss before the hit: precision 1/2 at recall 1 -> AP 0.5
+    # a higher-scored miss before the hit: precision 1/2 at recall 1 -> AP 0.5 = 50 %
     out = _evaluate(CocoMetric(), [_sample(1, [[50., 50., 60., 60.], [0., 0., 10., 10.]],
                                            [0.9, 0.8], gt)])
-    assert out['bbox_mAP_50'] == pytest.approx(0.5, abs=0.01)
+    assert out["bbox_mAP_50"] == pytest.approx(50.0, abs=1.0)
     out = _evaluate(CocoMetric(), [_sample(1, np.zeros((0, 4)), [], gt)])
     assert out == {k: 0.0 for k in KEYS}

@@ -15,9 +15,9 @@ from conftest import load_tool
 
 def record(model, scene, auc_df, auc_ftau):
     row = {k: None for k in RECORD_FIELDS}
-    row.update(model=model, split={'train': 'x', 'test': scene}, selected_on='last',
-               metrics={'test': {'auc_df': auc_df, 'auc_ftau': auc_ftau, 'infer_s': 0.1,
-                                 'train_s': 10.}})
+    row.update(model=model, method='x', scene=scene, split={'train': 'x', 'test': scene},
+               selected_on='last', eval_split='test',
+               metrics={'auc_df': auc_df, 'auc_ftau': auc_ftau, 'infer_s': 0.1, 'train_s': 10.})
     return row
 
 

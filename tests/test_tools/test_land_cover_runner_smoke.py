@@ -68,7 +68,7 @@ def test_tools_train_test_record_and_map(method, trento, tmp_path):
     record = tmp_path / 'records.jsonl'
     run('tools/test.py', SMOKE, best, '--work-dir', tmp_path, '--record', record)
     row = json.loads(record.read_text().splitlines()[-1])
-    assert row['selected_on'] == 'val' and {'OA', 'AA', 'kappa'} <= set(row['metrics']['test'])
+    assert row['selected_on'] == 'val' and {'OA', 'AA', 'kappa'} <= set(row['metrics'])
     out = run('tools/visualization/show_classification_map.py', SMOKE, best, '--window', 0, 20,
               0, 40, '--out', tmp_path / 'map.png', '--gt', tmp_path / 'gt.png', '--save-npy',
               tmp_path / 'pred.npy')
@@ -107,4 +107,4 @@ def test_federated_train_tool_writes_history_and_record(trento, tmp_path):
     assert len(history['rounds']) == 1 and history['summary']['best_round'] == 1
     assert all(b > 0 for b in history['rounds'][0]['client_message_bytes'])
     row = json.loads(record.read_text().splitlines()[-1])
-    assert row['selected_on'] == 'val' and {'OA', 'AA', 'kappa'} <= set(row['metrics']['test'])
+    assert row['selected_on'] == 'val' and {'OA', 'AA', 'kappa'} <= set(row['metrics'])

@@ -19,10 +19,10 @@ def test_metafile_results_are_the_aggregate_of_the_records():
     for model in measured:
         rows = [r for r in records if r['model'] == model['Name']]
         assert sorted(r['seed'] for r in rows) == [0, 1, 2], model['Name']
-        assert all(r['selected_on'] == 'val' and 'test' in r['metrics'] for r in rows)
+        assert all(r['selected_on'] == 'val' and r['eval_split'] == 'test' for r in rows)
         metrics = model['Results'][0]['Metrics']
         for name, key in KEYS.items():
-            values = [r['metrics']['test'][key] for r in rows]
+            values = [r['metrics'][key] for r in rows]
             assert metrics[name] == round(statistics.mean(values), 2), (model['Name'], name)
-        std = statistics.stdev(r['metrics']['test']['OA'] for r in rows)
+        std = statistics.stdev(r['metrics']['OA'] for r in rows)
         assert metrics['OA (std over seeds 0,1,2)'] == round(std, 2)

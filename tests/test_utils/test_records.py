@@ -47,8 +47,9 @@ def test_record_has_exactly_the_convention_fields():
                             'val': 'splits/aid/20-80_seed1_test.txt',
                             'test': 'splits/aid/20-80_seed1_test.txt'}  # through the wrapper
     assert rec['seed'] == 1  # split seed == training seed
-    # the evaluation split is named; the non-scalar confusion matrix is dropped
-    assert rec['metrics'] == {'test': {'OA': 91.5, 'accuracy/top1': 91.5}}
+    # flat metrics (the non-scalar confusion matrix dropped), the evaluation split named
+    assert rec['metrics'] == {'OA': 91.5, 'accuracy/top1': 91.5}
+    assert rec['eval_split'] == 'test'
     assert rec['selected_on'] == 'last'
     assert rec['command'] == ('python tools/test.py configs/x/m.py ck.pth '
                               '--record r.jsonl')
@@ -89,6 +90,20 @@ def test_cfg_sha256_follows_the_resolved_config():
 def test_bad_records_are_refused(kw, message):
     with pytest.raises(RecordError, match=message):
         _record(**kw)
+
+
+def test_descriptive_fields_follow_and_unknown_fields_are_refused():
+    rec = _record(extra={'method': 'RX', 'scene': 'abu-beach-3'})
+    assert tuple(rec) == RECORD_FIELDS + ('method', 'scene')
+    with pytest.raises(RecordError, match="unexpected \\['sceen'\\]"):
+        _record(extra={'sceen': 'abu-beach-3'})
+
+
+def test_nested_metrics_are_refused():
+    rec = _record()
+    rec['metrics'] = {'test': {'OA': 91.5}}  # the format before flat metrics
+    with pytest.raises(RecordError, match='metric names to numbers'):
+        records.validate_record(rec)
 
 
 def test_append_and_read_back(tmp_path):

@@ -18,9 +18,11 @@ For each scene (the held-out fold):
    any anomaly map. The same student is also scored with the small target
    filter on its own input bands (the authors' ``stf``), as a second record.
 
-Records (``rszoo.utils.records``): ``model`` = the metafile model name (the
-detector), ``split`` = ``{"train": ..., "test": <scene>}`` (the scene is the
-file stem), ``metrics.test`` = ``auc_df`` (sklearn ROC-AUC), ``auc_ftau``,
+Records (``rszoo.utils.records``): ``model`` = the metafile model name,
+``method`` = the detector (``RX``, ``STAD``, ``STAD (STF on inputs)``),
+``scene`` = the scene (the file stem), ``split`` = ``{"train": ..., "test":
+<scene>}``, ``eval_split`` = ``test``, ``metrics`` = ``auc_df`` (sklearn
+ROC-AUC), ``auc_ftau``,
 the 30,000-threshold values, ``infer_s`` (detection time) and, for STAD,
 ``train_s``; ``wall_s`` = the detector's whole time on that scene (training
 included). Detection maps go to ``<work-dir>/maps/<model>/<scene>.npy``.
@@ -44,6 +46,8 @@ STUDENT_CONFIG = osp.join(CFG_DIR, 'stad-student_c50_16px_had-loso.py')
 RX_MODEL = 'rx_had-abu-hydice-sandiego'
 STAD_MODEL = 'stad_c50_16px_had-loso'
 STAD_INPUT_STF_MODEL = 'stad_c50_16px_had-loso_stf-on-inputs'
+#: the ``method`` field of each model's records
+METHODS = {RX_MODEL: 'RX', STAD_MODEL: 'STAD', STAD_INPUT_STF_MODEL: 'STAD (STF on inputs)'}
 DATASET = 'had-abu-hydice-sandiego'
 #: the scenes the STAD authors also ran (data/read.py of their repo); hydice is extra
 AUTHORS_SCENES = ('abu-airport-1', 'abu-airport-2', 'abu-airport-3', 'abu-airport-4',
@@ -106,7 +110,8 @@ def _scene_metrics(metrics, scene):
 def _write(out, model, config, cfg, metrics, wall_s, scene, train_desc, argv):
     from rszoo.utils.records import append_record, make_record
     record = make_record(model=model, config=config, cfg=cfg, metrics=metrics,
-                         eval_split='test', selected_on='last', wall_s=wall_s, argv=argv)
+                         eval_split='test', selected_on='last', wall_s=wall_s, argv=argv,
+                         extra={'method': METHODS[model], 'scene': scene})
     record['dataset'] = DATASET
     record['split'] = {'train': train_desc, 'test': scene}
     append_record(out, record)
@@ -172,7 +177,7 @@ def latest_records(path):
     from rszoo.utils.records import read_records
     latest = {}
     for r in read_records(path):
-        latest[(r['model'], r['split'].get('test'))] = r
+        latest[(r['model'], r['scene'])] = r
     return latest
 
 
@@ -183,7 +188,7 @@ def build_table(path):
 
     def val(model, scene, key):
         r = latest.get((model, scene))
-        return None if r is None else r['metrics']['test'].get(key)
+        return None if r is None else r['metrics'].get(key)
 
     def fmt(v, digits=4):
         return '-' if v is None else f'{v:.{digits}f}'
@@ -230,7 +235,7 @@ def mean_metrics(path, model, scenes=AUTHORS_SCENES):
     rows = [latest.get((model, s)) for s in scenes]
     if any(r is None for r in rows):
         return None
-    return {key: round(float(np.mean([r['metrics']['test'][key] for r in rows])), 4)
+    return {key: round(float(np.mean([r['metrics'][key] for r in rows])), 4)
             for key in ('auc_df', 'auc_ftau')}
 
 

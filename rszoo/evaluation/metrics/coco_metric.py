@@ -13,8 +13,9 @@ ranges small < 32^2 <= medium < 96^2 <= large) evaluates them against:
   ``ignored_instances`` as ``iscrowd``) scaled back by ``scale_factor``, with
   ``area = w * h``.
 
-Keys (fractions in ``[0, 1]``; pycocotools' ``-1`` where a size range has no
-ground truth): ``bbox_mAP`` (AP@[.5:.95]), ``bbox_mAP_50``, ``bbox_mAP_75``,
+Keys (percentages in ``[0, 100]``, pycocotools' fractions x 100 as rszoo's
+other metrics and mmdetection's model tables report them; pycocotools' ``-1``
+is kept where a size range has no ground truth): ``bbox_mAP`` (AP@[.5:.95]), ``bbox_mAP_50``, ``bbox_mAP_75``,
 ``bbox_mAP_s``, ``bbox_mAP_m``, ``bbox_mAP_l``, prefixed ``coco/`` by default.
 """
 import contextlib
@@ -146,4 +147,5 @@ class CocoMetric(BaseMetric):
             evaluator.accumulate()
             evaluator.summarize()
         print_log('\n' + log.getvalue().split('DONE', )[-1].strip(), logger='current')
-        return {k: float(v) for k, v in zip(STAT_KEYS, evaluator.stats[:6])}
+        return {k: float(v) if v < 0 else 100. * float(v)
+                for k, v in zip(STAT_KEYS, evaluator.stats[:6])}
