@@ -11,7 +11,10 @@ OA / AA / kappa of the fused prediction, bytes of every client's reply message
 and of its code arrays, bytes the server sent, wall time). The round with the
 best validation OA is selected (never test); with ``--record FILE`` its test
 metrics are appended as a results record (``rszoo.utils.records``,
-``selected_on='val'``), with the bytes per round in the printed summary.
+``selected_on='val'``) together with the selected round and the bytes of the
+last round (:func:`record_metrics`: ``uplink_bytes/client<k>``,
+``uplink_train_codes_bytes/client<k>``, ``uplink_eval_codes_bytes/client<k>``,
+``downlink_bytes/client<k>``).
 """
 import argparse
 import json
@@ -53,6 +56,19 @@ def summarise(history):
                 server_message_bytes_per_round=last['server_message_bytes'])
 
 
+def record_metrics(summary):
+    """The numbers a federated run's record holds: the selected round's test
+    metrics, the round, and each client's bytes per round (the last round)."""
+    metrics = dict(summary['test'], best_round=summary['best_round'])
+    for name, key in (('uplink_bytes', 'client_message_bytes_per_round'),
+                      ('uplink_train_codes_bytes', 'client_train_payload_bytes_per_round'),
+                      ('uplink_eval_codes_bytes', 'client_eval_payload_bytes_per_round'),
+                      ('downlink_bytes', 'server_message_bytes_per_round')):
+        for client, value in enumerate(summary[key]):
+            metrics[f'{name}/client{client}'] = value
+    return metrics
+
+
 def main(argv=None):
     start = time.perf_counter()
     args = parse_args(argv)
@@ -73,7 +89,7 @@ def main(argv=None):
     if args.record:
         record = make_record(
             model=args.model or osp.splitext(osp.basename(args.config))[0],
-            config=args.config, cfg=cfg, metrics=summary['test'], eval_split='test',
+            config=args.config, cfg=cfg, metrics=record_metrics(summary), eval_split='test',
             selected_on='val', wall_s=time.perf_counter() - start, argv=argv_of(argv))
         append_record(args.record, record)
         print(f'rszoo: record appended to {args.record}', flush=True)

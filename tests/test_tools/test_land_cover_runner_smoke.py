@@ -108,3 +108,11 @@ def test_federated_train_tool_writes_history_and_record(trento, tmp_path):
     assert all(b > 0 for b in history['rounds'][0]['client_message_bytes'])
     row = json.loads(record.read_text().splitlines()[-1])
     assert row['selected_on'] == 'val' and {'OA', 'AA', 'kappa'} <= set(row['metrics'])
+    # the bytes of the last round, per client, are numbers of the record
+    summary = history['summary']
+    for k in (0, 1):
+        assert row['metrics'][f'uplink_bytes/client{k}'] == \
+            summary['client_message_bytes_per_round'][k]
+        assert row['metrics'][f'downlink_bytes/client{k}'] == \
+            summary['server_message_bytes_per_round'][k]
+    assert row['metrics']['best_round'] == 1
