@@ -2,6 +2,7 @@
 
     python tools/federated_train.py CONFIG [--work-dir DIR] [--record FILE] [--model NAME]
         [--cfg-options k=v ...]
+    python tools/federated_train.py --bytes-table RECORDS --readme README.md
 
 Two Flower supernodes (one modality each) and a ServerApp run in this process
 (``flwr.simulation.run_simulation``, Ray backend; ``federated`` in the config:
@@ -28,6 +29,7 @@ prepare_tool()
 
 from mmengine.config import DictAction  # noqa: E402
 
+from rszoo.federated.bytes_table import write_bytes_table  # noqa: E402
 from rszoo.federated.simulation import best_round, run_feddiff_simulation  # noqa: E402
 from rszoo.fileio import atomic_write_bytes  # noqa: E402
 from rszoo.utils.config_utils import default_work_dir  # noqa: E402
@@ -36,7 +38,11 @@ from rszoo.utils.records import append_record, argv_of, make_record  # noqa: E40
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Federated (Flower simulation) training')
-    parser.add_argument('config', help='the config file (with a "federated" section)')
+    parser.add_argument('config', nargs='?', help='the config file (with a "federated" section)')
+    parser.add_argument('--bytes-table', metavar='RECORDS',
+                        help='write the bytes-per-round table of the federated records in '
+                             'RECORDS into --readme (between the bytes markers) and exit')
+    parser.add_argument('--readme', help='the README for --bytes-table')
     parser.add_argument('--work-dir', help='where the history is written')
     parser.add_argument('--record', metavar='FILE',
                         help='append a results record of the best-validation round (test split)')
@@ -72,6 +78,13 @@ def record_metrics(summary):
 def main(argv=None):
     start = time.perf_counter()
     args = parse_args(argv)
+    if args.bytes_table:
+        if not args.readme:
+            raise SystemExit('--bytes-table needs --readme README.md')
+        write_bytes_table(args.bytes_table, args.readme)
+        return
+    if not args.config:
+        raise SystemExit('federated_train.py: a config file is required')
     os.environ.setdefault('OMP_NUM_THREADS', '1')
     cfg = load_config(args.config, args.cfg_options)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(args.config)

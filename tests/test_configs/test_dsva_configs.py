@@ -38,16 +38,13 @@ def test_dsva_configs_and_metafile(dsva_split_file):
         assert cfg.model.backbone.type == 'OpenCLIPVisionTower'
     meta = yaml.safe_load(open(osp.join(CONFIG_DIR, 'metafile.yml')))
     assert meta['Collections'][0]['Name'] == 'DSVA'
-    assert meta['Collections'][0]['Status'] == 'done'
+    assert meta['Collections'][0]['Status'] == 'in progress'
     results = {}
     for entry in meta['Models']:
         assert osp.isfile(osp.join(REPO_ROOT, entry['Config']))
         results[entry['Name']] = entry['Results']
-    (run, ) = results['dsva_efficientnet-lite0_in1k-pre_aid150-25-5']  # the run made here
-    assert run['Task'] == 'Zero-shot Classification' and 'text-only' in run['Dataset']
-    metrics = run['Metrics']
-    assert 0 < metrics['GZSL H'] <= 100 and metrics['Top 1 Accuracy'] == metrics[
-        'ZSL Top 1 Accuracy (unseen classes, per-class mean)']
+    # the earlier AID-150px figures had no record: withdrawn until re-run with records
+    assert results['dsva_efficientnet-lite0_in1k-pre_aid150-25-5'] is None
     assert all(results[name] is None for name in results if 'rssdivcs' in name)  # no data
     index = yaml.safe_load(open(osp.join(REPO_ROOT, 'model-index.yml')))
     assert 'configs/dsva/metafile.yml' in index['Import']

@@ -41,10 +41,9 @@ def test_every_config_is_listed_in_the_metafile():
     with open(osp.join(CONFIG_DIR, 'metafile.yml')) as f:
         meta = yaml.safe_load(f)
     (collection, ) = meta['Collections']
-    assert collection['Name'] == 'SSKDNet' and collection['Status'] == 'done'
+    assert collection['Name'] == 'SSKDNet' and collection['Status'] == 'in progress'
     listed = {m['Config'] for m in meta['Models']}
     assert listed == {osp.relpath(p, REPO_ROOT) for p in SSKDNET_CONFIGS}
-    measured = {'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e'}
     published = {osp.splitext(osp.basename(p))[0] for p in DEPLOY_CONFIGS}
     for entry in meta['Models']:
         assert entry['In Collection'] == 'SSKDNet'
@@ -55,15 +54,9 @@ def test_every_config_is_listed_in_the_metafile():
             assert entry['Results'][0]['Metrics']['Top 1 Accuracy'] > 0
             continue
         assert 'Weights' not in entry  # training configs publish nothing themselves
-        if entry['Name'] not in measured:
-            assert entry['Results'] is None, entry['Name']
-            continue
-        # the README's 3-seed mean: the per-seed values average to the reported one
-        metrics = entry['Results'][0]['Metrics']
-        per_seed = metrics['Top 1 Accuracy (per seed)']
-        assert len(per_seed) == 3
-        assert abs(sum(per_seed) / 3 - metrics['Top 1 Accuracy']) < 0.01
-        assert '82.64 ± 5.60' in open(osp.join(CONFIG_DIR, 'README.md')).read()
+        # no training config has a recorded result yet (the earlier 3-seed figures had no
+        # record and are withdrawn); figures come back through records
+        assert entry['Results'] is None, entry['Name']
 
 
 @pytest.mark.parametrize('path', TRAIN_CONFIGS, ids=osp.basename)

@@ -156,14 +156,13 @@ def test_metafile_and_model_index():
     with open(osp.join(CONFIG_DIR, 'metafile.yml')) as f:
         meta = yaml.safe_load(f)
     (collection, ) = meta['Collections']
-    assert collection['Name'] == 'SwiMDiff' and collection['Status'] == 'done'
+    assert collection['Name'] == 'SwiMDiff' and collection['Status'] == 'in progress'
     assert collection['Paper']['URL'] == 'https://arxiv.org/abs/2401.05093'
     for entry in meta['Models']:
         assert entry['In Collection'] == 'SwiMDiff'
         assert 'Weights' not in entry  # checkpoints are not published
-        (result, ) = entry['Results']
-        assert 'linear probe' in result['Dataset']
-        assert 0 < result['Metrics']['Top 1 Accuracy'] < 100
+        # the earlier single-seed probe figures had no record: withdrawn until re-run
+        assert entry['Results'] is None and 'withdrawn' in entry['Status']
         assert osp.isfile(osp.join(REPO_ROOT, entry['Config']))
         assert entry['Name'] == osp.splitext(osp.basename(entry['Config']))[0]
     with open(osp.join(REPO_ROOT, 'model-index.yml')) as f:

@@ -4,7 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rszoo.utils.records import RECORD_FIELDS, read_records, sha256_text
+from rszoo.utils.records import (RECORD_FIELDS, TRAINING_VALIDATION, read_records,
+                                 sha256_text)
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = 'tests/configs/tiny_resnet_aid150.py'
@@ -25,7 +26,9 @@ def test_train_and_test_append_records(aid_root, tmp_path):
     run(['tools/test.py', TINY, str(work_dir / 'epoch_1.pth'), '--work-dir', str(work_dir),
          '--record', str(records), '--model', 'tiny_published'])
     trained, tested = read_records(records)
-    assert tuple(trained) == tuple(tested) == RECORD_FIELDS
+    assert tuple(tested) == RECORD_FIELDS
+    assert tuple(trained) == RECORD_FIELDS + ('variant', )  # not a headline (test) figure
+    assert trained['variant'] == TRAINING_VALIDATION
 
     assert trained['model'] == 'tiny_resnet_aid150'  # the config stem by default
     assert trained['eval_split'] == 'val' and trained['selected_on'] == 'last'

@@ -1,0 +1,93 @@
+"""Metafile figures from records (rszoo.utils.metafile_results and
+tools/misc/update_metafile_results.py): the aggregation rules on made-up
+records, the rewrite, and every committed metafile and README results table
+against the committed records."""
+import json
+
+import pytest
+
+from rszoo.utils import metafile_results as mr
+from rszoo.utils.records import RECORD_FIELDS
+
+from conftest import REPO_ROOT, load_tool
+
+
+def rec(model, seed, oa, eval_split='test', **extra):
+    row = {k: None for k in RECORD_FIELDS}
+    row.update(model=model, seed=seed, eval_split=eval_split, dataset='d',
+               metrics={'OA': oa, 'auc_df': oa / 100}, **extra)
+    return row
+
+
+def test_mean_std_and_per_seed_of_the_test_records():
+    rows = [rec('m', 0, 90.0), rec('m', 1, 92.0), rec('m', 2, 94.0),
+            rec('m', 0, 10.0, eval_split='val'),              # validation: not a figure
+            rec('m', 1, 11.0, variant='validation at the end of training'),
+            rec('other', 0, 50.0)]
+    model = {'Name': 'm', 'Results': [{'Task': 't', 'Metrics': {
+        'OA': 0, 'OA (std over seeds 0,1,2)': 0, 'Top 1 Accuracy (per seed)': 0}}]}
+    metrics = mr.derive_results(model, rows)[0]['Metrics']
+    assert metrics == {'OA': 92.0, 'OA (std over seeds 0,1,2)': 2.0,
+                       'Top 1 Accuracy (per seed)': [90.0, 92.0, 94.0]}
+
+
+def test_the_latest_record_of_a_seed_wins():
+    rows = [rec('m', 0, 80.0), rec('m', 0, 81.0)]
+    assert mr.aggregate(mr.headline_records(rows, 'm'), 'OA') == 81.0
+
+
+def test_per_scene_records_average_the_scene_set():
+    scenes = mr.SCENE_SETS['had-abu-hydice-sandiego']
+    rows = [rec('rx', 0, 90.0, scene=s) for s in scenes] + [rec('rx', 0, 50.0, scene='hydice')]
+    for r in rows:
+        r['dataset'] = 'had-abu-hydice-sandiego'
+    head = mr.headline_records(rows, 'rx')
+    assert len(head) == 14
+    assert mr.aggregate(head, 'AUC(D,F)') == 0.9                         # the 13 scenes
+    assert mr.aggregate(head, 'AUC(D,F) (all scenes)') == round((13 * .9 + .5) / 14, 4)
+    assert mr.aggregate(head[:-2], 'AUC(D,F)') is None                   # a scene missing
+
+
+def test_unknown_metric_names_are_refused():
+    with pytest.raises(KeyError, match='no record key is known'):
+        mr.parse_metric('Top 5 Accuracy')
+
+
+def test_check_and_update_a_metafile(tmp_path):
+    metafile = tmp_path / 'metafile.yml'
+    metafile.write_text(
+        'Collections:\n  - Name: C\n    Status: done\n'
+        'Models:\n'
+        '  - Name: m\n    In Collection: C\n    Results:\n      - Task: x\n'
+        '        Dataset: y\n        Metrics:\n          OA: 1.0\n'
+        '          OA (std): 0.0\n'
+        '  - Name: never_ran\n    In Collection: C\n    Results: null\n')
+    rows = [rec('m', 0, 90.0), rec('m', 1, 92.0)]
+    problems = mr.check_metafile(metafile, rows)
+    assert any('OA = 1.0, its records give 91.0' in p for p in problems)
+    assert any('never_ran: Status done but no Results' in p for p in problems)
+    assert mr.update_metafile(metafile, rows) == 2
+    text = metafile.read_text()
+    assert 'OA: 91.0\n' in text and 'OA (std): 1.41\n' in text
+    assert [p for p in mr.check_metafile(metafile, rows) if 'never_ran' not in p] == []
+
+
+def test_committed_metafiles_and_readme_tables_equal_their_records(capsys):
+    """Every metafile figure is the aggregate of its committed records, every
+    README results table is the generated one, no `done` model lacks a result."""
+    tool = load_tool('tools/misc/update_metafile_results.py', 'update_metafile_results')
+    code = tool.main(['--check', '--root', str(REPO_ROOT)])
+    assert code == 0, capsys.readouterr().out
+
+
+def test_records_on_disk_are_the_current_format():
+    from rszoo.utils.records import RecordError, validate_record
+    for path in sorted(REPO_ROOT.glob('configs/*/results.jsonl')) + \
+            sorted(REPO_ROOT.glob('benchmarks/*.jsonl')):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            row = json.loads(line)
+            if 'model' in row and 'cfg_sha256' in row:  # a record, not an older ad-hoc line
+                try:
+                    validate_record(row)
+                except RecordError as error:
+                    pytest.fail(f'{path}:{number}: {error}')
