@@ -16,17 +16,17 @@ for s in $SEEDS; do
   for v in central hsi-only lidar-only; do
     if [ $v = hsi-only ]; then  # the federated runs right after their central reference
       for f in federated-2clients federated-2clients-equal-compute; do
-        python tools/federated_train.py $D/feddiff_houston2013-mdlrs-vectors_${f}_12r.py \
+        python tools/federated_train.py $D/feddiff_houston2013-mdlrs-vectors_${f}_1xb256_12r.py \
           --work-dir work_dirs/feddiff/mdlrs-vectors_$f/seed$s --record $REC --cfg-options $OPTS
       done
     fi
-    CFG=$D/feddiff_houston2013-mdlrs-vectors_${v}_1x1_12e.py
+    CFG=$D/feddiff_houston2013-mdlrs-vectors_${v}_1x1_1xb256_12e.py
     WD=work_dirs/feddiff/mdlrs-vectors_${v}/seed$s
     python tools/train.py $CFG --work-dir $WD --cfg-options $OPTS
     BEST=$(ls $WD/best_OA_epoch_*.pth | head -1)
     python tools/test.py $CFG $BEST --work-dir $WD --record $REC --cfg-options $OPTS
     if [ $v = central ]; then
-      python tools/test.py $D/feddiff_houston2013-mdlrs-vectors_central-lidar-missing-test_1x1.py \
+      python tools/test.py $D/feddiff_houston2013-mdlrs-vectors_central-lidar-missing-test_1x1_1xb256.py \
         $BEST --work-dir $WD --record $REC --cfg-options $OPTS
     fi
   done

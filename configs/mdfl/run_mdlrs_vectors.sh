@@ -12,13 +12,13 @@ for s in $SEEDS; do
   SPLIT=splits/houston2013-mdlrs/trainvec_60-20-20_seed${s}.json
   OPTS="randomness.seed=$s train_dataloader.dataset.split_file=$SPLIT val_dataloader.dataset.split_file=$SPLIT test_dataloader.dataset.split_file=$SPLIT"
   for v in fusion hsi-only lidar-only; do
-    CFG=$D/mdfl_houston2013-mdlrs-vectors_${v}_1x1_12e.py
+    CFG=$D/mdfl_houston2013-mdlrs-vectors_${v}_1x1_1xb256_12e.py
     WD=work_dirs/mdfl/mdlrs-vectors_${v}/seed$s
     python tools/train.py $CFG --work-dir $WD --cfg-options $OPTS
     BEST=$(ls $WD/best_OA_epoch_*.pth | head -1)
     python tools/test.py $CFG $BEST --work-dir $WD --record $REC --cfg-options $OPTS
     if [ $v = fusion ]; then
-      python tools/test.py $D/mdfl_houston2013-mdlrs-vectors_fusion-lidar-missing-test_1x1.py $BEST \
+      python tools/test.py $D/mdfl_houston2013-mdlrs-vectors_fusion-lidar-missing-test_1x1_1xb256.py $BEST \
         --work-dir $WD --record $REC --cfg-options $OPTS
     fi
   done

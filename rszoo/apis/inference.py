@@ -17,7 +17,7 @@ Example::
 
     >>> from rszoo.apis import ImageClassificationInferencer
     >>> inferencer = ImageClassificationInferencer(
-    ...     'configs/baseline/resnet18_scratch_aid150-20-80_64px_40e.py',
+    ...     'configs/baseline/resnet18_scratch_aid150-20-80_64px_1xb32_40e.py',
     ...     'work_dirs/resnet18/epoch_40.pth')
     >>> inferencer(['a.jpg', 'b.jpg'], topk=3)[0]
     {'img_path': 'a.jpg', 'pred_label': 0, 'pred_score': 0.97,

@@ -61,7 +61,7 @@ def split_tiles(num_tiles: int, ratios: Sequence[float], seed: int) -> Dict[str,
 
 
 @DATASETS.register_module()
-class Cloud38Dataset(BaseDataset):
+class Cloud38(BaseDataset):
     """38-Cloud patches or tiles of them (see the module docstring).
 
     Args:
@@ -103,12 +103,12 @@ class Cloud38Dataset(BaseDataset):
                  split_seed: int = 0,
                  **kwargs):
         if tile_split is not None and tile_split not in TILE_SPLITS:
-            raise ValueError(f'Cloud38Dataset: tile_split must be one of {TILE_SPLITS} or None, '
+            raise ValueError(f'Cloud38: tile_split must be one of {TILE_SPLITS} or None, '
                              f'got {tile_split!r}')
         if tile_split is not None and tile_size is None:
-            raise ValueError('Cloud38Dataset: tile_split needs tile_size')
+            raise ValueError('Cloud38: tile_split needs tile_size')
         if tile_size is not None and tile_size < 1:
-            raise ValueError(f'Cloud38Dataset: tile_size must be >= 1, got {tile_size}')
+            raise ValueError(f'Cloud38: tile_size must be >= 1, got {tile_size}')
         self.subset = subset
         self.bands = tuple(bands)
         if band_dirs == 'flat':
@@ -133,7 +133,7 @@ class Cloud38Dataset(BaseDataset):
             if osp.isfile(path):
                 return path
         raise FileNotFoundError(
-            f'Cloud38Dataset: no {name} file for patch {patch_id} in {self._folder(name)} '
+            f'Cloud38: no {name} file for patch {patch_id} in {self._folder(name)} '
             f'(expected {name}_{patch_id}.TIF; the 38-Cloud layout is <subset>_<band>/'
             '<band>_<patch_id>.TIF, or band_dirs="flat" for one folder)')
 
@@ -143,7 +143,7 @@ class Cloud38Dataset(BaseDataset):
         folder = self._folder(first)
         if not osp.isdir(folder):
             raise FileNotFoundError(
-                f'Cloud38Dataset: folder {folder} not found. Download 38-Cloud '
+                f'Cloud38: folder {folder} not found. Download 38-Cloud '
                 '(github SorourMo/38-Cloud-A-Cloud-Segmentation-Dataset) and set data_root to '
                 'the folder holding train_red/, train_green/, ... (or band_dirs="flat")')
         if self.patch_list is not None:
@@ -152,18 +152,18 @@ class Cloud38Dataset(BaseDataset):
         ids = sorted(osp.splitext(f)[0][len(prefix):] for f in os.listdir(folder)
                      if f.startswith(prefix) and f.endswith(self.EXTENSIONS))
         if not ids:
-            raise FileNotFoundError(f'Cloud38Dataset: no {prefix}*.TIF files in {folder}')
+            raise FileNotFoundError(f'Cloud38: no {prefix}*.TIF files in {folder}')
         return ids
 
     @staticmethod
     def _read_patch_list(path: str) -> List[str]:
         if not osp.isfile(path):
-            raise FileNotFoundError(f'Cloud38Dataset: patch_list {path} not found')
+            raise FileNotFoundError(f'Cloud38: patch_list {path} not found')
         with open(path, newline='') as f:
             rows = [r[0].strip() for r in csv.reader(f) if r and r[0].strip()]
         if rows and rows[0].lower() == 'name':
             rows = rows[1:]
-        return [r.split('_', 1)[1] if r.split('_', 1)[0] in Cloud38Dataset.BANDS + ('gt', )
+        return [r.split('_', 1)[1] if r.split('_', 1)[0] in Cloud38.BANDS + ('gt', )
                 else r for r in rows]
 
     @staticmethod
@@ -188,7 +188,7 @@ class Cloud38Dataset(BaseDataset):
             s = self.tile_size
             height, width = self._raster_size(info['img_path'][0])
             if height < s or width < s:
-                raise ValueError(f'Cloud38Dataset: patch {patch_id} ({height} x {width}) is '
+                raise ValueError(f'Cloud38: patch {patch_id} ({height} x {width}) is '
                                  f'smaller than tile_size={s}')
             for r in range(height // s):
                 for c in range(width // s):

@@ -4,7 +4,7 @@ from .scene_classification import RSSceneDataset
 
 
 @DATASETS.register_module()
-class EuroSAT_RGB(RSSceneDataset):
+class EuroSATRGB(RSSceneDataset):
     """EuroSAT (RGB): 27,000 Sentinel-2 patches of 10 land-use / land-cover
     classes, 64x64 px RGB JPEGs at 10 m (bands B4, B3, B2).
 
@@ -13,7 +13,7 @@ class EuroSAT_RGB(RSSceneDataset):
     IEEE JSTARS 12(7), 2019.
 
     ``data_root`` is the class-folder root of the RGB archive: ``2750`` in
-    the original ``EuroSAT.zip``, ``EuroSAT_RGB`` in the Zenodo re-release
+    the original ``EuroSAT.zip``, ``EuroSATRGB`` in the Zenodo re-release
     (``<data_root>/AnnualCrop/AnnualCrop_1.jpg``, ...). Folder names and
     order as released, confirmed with torchgeo's ``EuroSAT``
     (``microsoft/torchgeo``: ``torchgeo/datasets/eurosat.py``,

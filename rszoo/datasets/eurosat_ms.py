@@ -4,7 +4,7 @@ from typing import Optional, Sequence, Tuple
 import numpy as np
 
 from rszoo.registry import DATASETS
-from .eurosat import EuroSAT_RGB
+from .eurosat import EuroSATRGB
 from .scene_classification import RSSceneDataset
 from .transforms.multiband_support import check_multiband_pipeline
 from .transforms.raster_io import read_raster
@@ -22,7 +22,7 @@ def percentile_stretch(image: np.ndarray,
 
 
 @DATASETS.register_module()
-class EuroSAT_MS(RSSceneDataset):
+class EuroSATMS(RSSceneDataset):
     """EuroSAT (multispectral): 27,000 Sentinel-2 L1C patches of 10 land-use /
     land-cover classes, 64x64 px GeoTIFFs with all 13 bands, ``uint16``.
 
@@ -32,9 +32,9 @@ class EuroSAT_MS(RSSceneDataset):
 
     ``data_root`` is the class-folder root of the multispectral archive:
     ``ds/images/remote_sensing/otherDatasets/sentinel_2/tif`` in the original
-    ``EuroSATallBands.zip``, ``EuroSAT_MS`` in the Zenodo re-release
+    ``EuroSATallBands.zip``, ``EuroSATMS`` in the Zenodo re-release
     (``<data_root>/AnnualCrop/AnnualCrop_1.tif``, ...). Classes and labels
-    as :class:`EuroSAT_RGB` (torchgeo's ``EuroSAT``).
+    as :class:`EuroSATRGB` (torchgeo's ``EuroSAT``).
 
     Band order in the files (:attr:`BANDS`): B01 .. B12, then **B8A last**
     (the 13th band). The paper lists B8A after B08, but the files store it
@@ -62,7 +62,7 @@ class EuroSAT_MS(RSSceneDataset):
             :mod:`rszoo.datasets.transforms.multiband_support`).
     """
 
-    METAINFO = dict(classes=EuroSAT_RGB.METAINFO['classes'])
+    METAINFO = dict(classes=EuroSATRGB.METAINFO['classes'])
 
     #: The 13 Sentinel-2 bands in file order (B8A is the 13th band).
     BANDS = ('B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B09',
@@ -80,10 +80,10 @@ class EuroSAT_MS(RSSceneDataset):
             unknown = [b for b in bands if b not in self.BANDS]
             if unknown or not bands:
                 raise ValueError(
-                    f'EuroSAT_MS: unknown band name(s) {unknown} in bands={list(bands)}; '
+                    f'EuroSATMS: unknown band name(s) {unknown} in bands={list(bands)}; '
                     f'EuroSAT-MS has {list(self.BANDS)} (file order).')
         self.bands = tuple(bands) if bands is not None else None
-        check_multiband_pipeline(kwargs.get('pipeline', ()), 'EuroSAT_MS')
+        check_multiband_pipeline(kwargs.get('pipeline', ()), 'EuroSATMS')
         super().__init__(data_root=data_root, **kwargs)
 
     def _sample_extras(self) -> dict:

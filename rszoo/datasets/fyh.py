@@ -33,7 +33,7 @@ FYH_PALETTE = [[0, 0, 0], [255, 204, 204], [255, 102, 102], [255, 0, 0], [204, 2
 
 
 @DATASETS.register_module()
-class FYHDataset(BaseDataset):
+class FYH(BaseDataset):
     """FYH tiles of one split (see the module docstring).
 
     Args:
@@ -68,25 +68,25 @@ class FYHDataset(BaseDataset):
         ann_dir = osp.join(self.data_root, self.ann_dir)
         if not osp.isdir(img_dir):
             raise FileNotFoundError(
-                f'FYHDataset: image folder {img_dir} not found (expected the authors\' layout '
+                f'FYH: image folder {img_dir} not found (expected the authors\' layout '
                 f'<data_root>/mat{self.split}/ + matmask{self.split}/ with .mat tiles; '
                 'python tests/data/fyh/generate_fyh.py OUT writes fake data in it)')
         if self.tile_list is not None:
             path = resolve_path(self.tile_list)
             if not osp.isfile(path):
-                raise FileNotFoundError(f'FYHDataset: ann_file {path} not found')
+                raise FileNotFoundError(f'FYH: ann_file {path} not found')
             with open(path) as f:
                 names = [line.strip() for line in f if line.strip()]
         else:
             names = sorted(n for n in os.listdir(img_dir) if n.endswith('.mat'))
         if not names:
-            raise FileNotFoundError(f'FYHDataset: no .mat tiles in {img_dir}')
+            raise FileNotFoundError(f'FYH: no .mat tiles in {img_dir}')
         infos = []
         for name in names:
             img_path, seg_path = osp.join(img_dir, name), osp.join(ann_dir, name)
             for path in (img_path, seg_path):
                 if not osp.isfile(path):
-                    raise FileNotFoundError(f'FYHDataset: tile file {path} not found')
+                    raise FileNotFoundError(f'FYH: tile file {path} not found')
             infos.append(dict(img_path=img_path, seg_map_path=seg_path,
                               tile_id=osp.splitext(name)[0]))
         return infos

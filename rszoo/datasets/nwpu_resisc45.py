@@ -4,7 +4,7 @@ from .scene_classification import RSSceneDataset
 
 
 @DATASETS.register_module()
-class NWPU_RESISC45(RSSceneDataset):
+class NWPURESISC45(RSSceneDataset):
     """NWPU-RESISC45: 31,500 Google Earth scenes of 45 classes, 700 per
     class, 256x256 px RGB JPEGs, 0.2-30 m.
 

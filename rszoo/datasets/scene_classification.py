@@ -418,7 +418,7 @@ class RSSceneDataset(BaseDataset):
         return data_list
 
     def _sample_extras(self) -> dict:
-        """Keys added to every sample's info (e.g. ``EuroSAT_MS``'s band names,
+        """Keys added to every sample's info (e.g. ``EuroSATMS``'s band names,
         read by ``LoadRSImage``). None in the base class."""
         return {}
 

@@ -32,10 +32,10 @@ import numpy as np
 PROTOCOLS: Dict[str, Tuple[float, ...]] = {
     'AID': (0.2, 0.5),
     'UCMerced': (0.8, 0.5),
-    'NWPU_RESISC45': (0.1, 0.2),
+    'NWPURESISC45': (0.1, 0.2),
     'RSSCN7': (0.2, 0.5),
-    'WHU_RS19': (0.4, 0.6),
-    'EuroSAT_RGB': (0.8, ),
+    'WHURS19': (0.4, 0.6),
+    'EuroSATRGB': (0.8, ),
 }
 
 Sample = Tuple[str, int]

@@ -4,7 +4,7 @@ from .scene_classification import RSSceneDataset
 
 
 @DATASETS.register_module()
-class WHU_RS19(RSSceneDataset):
+class WHURS19(RSSceneDataset):
     """WHU-RS19: 1,005 Google Earth scenes of 19 classes, about 50 per
     class, 600x600 px RGB JPEGs.
 

@@ -3,7 +3,7 @@
 # 2x2 tiles of 100 px (480 samples, 120 scenes), batch 32 (8 scenes x 4 tiles),
 # queue 64, a 2-level denoiser, 2 epochs. Real data, the real Runner and sampler; the
 # base's two-view augmentation with 32 px crops.
-_base_ = ['../../configs/swimdiff/swimdiff_resnet18_aid150_64px_20e.py']
+_base_ = ['../../configs/swimdiff/swimdiff_resnet18_aid150_64px_1xb64_20e.py']
 img_size = 32
 view_pipeline = [dict(t, scale=img_size) if t.type == 'RandomResizedCrop' else t
                  for t in _base_.view_pipeline]

@@ -12,9 +12,9 @@ from conftest import REPO_ROOT
 
 
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'swimdiff')
-PRETRAIN_CONFIGS = ('swimdiff_resnet18_aid150_64px_20e.py', 'mocov2_resnet18_aid150_64px_20e.py')
-PROBE_CONFIG = osp.join(CONFIG_DIR, 'linear-probe_resnet18_aid150-20-80_64px.py')
-FINETUNE_CONFIG = osp.join(CONFIG_DIR, 'finetune_resnet18_aid150-20-80_64px.py')
+PRETRAIN_CONFIGS = ('swimdiff_resnet18_aid150_64px_1xb64_20e.py', 'mocov2_resnet18_aid150_64px_1xb64_20e.py')
+PROBE_CONFIG = osp.join(CONFIG_DIR, 'linear-probe_resnet18_aid150-20-80_64px_1xb32.py')
+FINETUNE_CONFIG = osp.join(CONFIG_DIR, 'finetune_resnet18_aid150-20-80_64px_1xb32.py')
 
 
 def tiny_cfg(**overrides):

@@ -493,8 +493,8 @@ def test_published_entries_resolve_to_bundled_files():
     clone loads it offline; no ``Weights`` URL hides inside ``Metadata``."""
     index = load_model_index(REPO_ROOT / 'model-index.yml')
     published = [info for info in index.models.values() if info.weights]
-    assert {'efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e',
-            'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e_seed1-deploy'
+    assert {'efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e',
+            'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e_seed1-deploy'
             } <= {info.name for info in published}
     for info in published:
         assert info.weights.startswith(download.RELEASE_BASE_URL + '/'), info.name

@@ -10,8 +10,8 @@ import torch
 from rszoo.apis import download, get_model, get_model_info
 
 PUBLISHED = [
-    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e',
-    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e_seed1-deploy',
+    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e_seed1-deploy',
 ]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO_ROOT
 
-QUICKSTART = 'configs/baseline/efficientnet-lite0_in1k-pre_aid150-20-80_128px_2e-quickstart.py'
+QUICKSTART = 'configs/baseline/efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_2e-quickstart.py'
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 """The config bases: each paper config is its `_base_` files plus what makes it itself.
 
-- SSKDNet: one model base per backbone (``configs/_base_/models/sskdnet_*_aid30.py``),
+- SSKDNet: one model base per backbone (``configs/_base_/models/sskdnet_*_30cls.py``),
   data set bases for AID, NWPU-RESISC45 and UC Merced at 224 px, one 224 px schedule;
   a paper config adds its class count (the branch takes the head's) and its split, and
   nothing that has no effect (no top-level ``num_classes``).
@@ -23,17 +23,17 @@ TINY = osp.join(REPO_ROOT, 'tests', 'configs')
 PAPER_224 = {  # config -> (data set type, classes, split)
     'aid-20-80': ('AID', 30, 'splits/aid/20-80_seed0'),
     'aid-50-50': ('AID', 30, 'splits/aid/50-50_seed0'),
-    'nwpu-10-90': ('NWPU_RESISC45', 45, 'splits/nwpu_resisc45/10-90_seed0'),
-    'nwpu-20-80': ('NWPU_RESISC45', 45, 'splits/nwpu_resisc45/20-80_seed0'),
+    'nwpu-10-90': ('NWPURESISC45', 45, 'splits/nwpu_resisc45/10-90_seed0'),
+    'nwpu-20-80': ('NWPURESISC45', 45, 'splits/nwpu_resisc45/20-80_seed0'),
     'ucmerced-50-50': ('UCMerced', 21, 'splits/ucmerced/50-50_seed0'),
     'ucmerced-80-20': ('UCMerced', 21, 'splits/ucmerced/80-20_seed0'),
 }
-DATA_ROOTS = {'AID': '/AID', 'NWPU_RESISC45': '/NWPU-RESISC45',
+DATA_ROOTS = {'AID': '/AID', 'NWPURESISC45': '/NWPU-RESISC45',
               'UCMerced': '/UCMerced_LandUse/Images'}
 
 
 def paper_224(name):
-    return Config.fromfile(osp.join(SSKDNET, f'sskdnet_resnet50_in1k-pre_{name}_224px_100e.py'))
+    return Config.fromfile(osp.join(SSKDNET, f'sskdnet_resnet50_in1k-pre_{name}_224px_1xb32_100e.py'))
 
 
 def with_classes(model, num_classes):
@@ -109,10 +109,10 @@ def test_sskdnet_model_bases_share_everything_but_the_backbone():
 
 
 @pytest.mark.parametrize('sskdnet, baseline', [
-    ('sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py',
-     'efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py'),
-    ('sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py',
-     'resnet18_scratch_aid150-20-80_64px_40e.py'),
+    ('sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e.py',
+     'efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e.py'),
+    ('sskdnet_resnet18_scratch_aid150-20-80_64px_1xb32_40e.py',
+     'resnet18_scratch_aid150-20-80_64px_1xb32_40e.py'),
 ])
 def test_aid150_sskdnet_config_is_its_baseline_with_the_sskdnet_model(sskdnet, baseline):
     ours = Config.fromfile(osp.join(SSKDNET, sskdnet)).to_dict()
@@ -158,7 +158,7 @@ def test_tiny_configs_take_the_base_pipelines(name, size):
 def test_tiny_swimdiff_takes_the_base_views_at_32px():
     cfg = Config.fromfile(osp.join(TINY, 'tiny_swimdiff_aid150.py'))
     base = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'swimdiff',
-                                    'swimdiff_resnet18_aid150_64px_20e.py'))
+                                    'swimdiff_resnet18_aid150_64px_1xb64_20e.py'))
     expected = [dict(t, scale=32) if t['type'] == 'RandomResizedCrop' else t
                 for t in base.view_pipeline]
     (multiview, pack) = cfg.train_dataloader.dataset.pipeline

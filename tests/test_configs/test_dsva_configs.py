@@ -16,9 +16,9 @@ pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
 def test_dsva_configs_and_metafile(dsva_split_file):
-    aid = Config.fromfile(osp.join(CONFIG_DIR, 'dsva_vit-small_aid150-25-5.py'))
+    aid = Config.fromfile(osp.join(CONFIG_DIR, 'dsva_vit-small_aid150-25-5_1xb24.py'))
     mcfa = Config.fromfile(
-        osp.join(REPO_ROOT, 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py'))
+        osp.join(REPO_ROOT, 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py'))
     assert aid.model.class_split == mcfa.model.class_split == 'splits/zsl/aid/aid_25-5_seed0.json'
     assert aid.train_dataloader.dataset.class_split == aid.model.class_split
     assert aid.model.class_attributes == aid.attribute_annotation.out
@@ -44,7 +44,7 @@ def test_dsva_configs_and_metafile(dsva_split_file):
         assert osp.isfile(osp.join(REPO_ROOT, entry['Config']))
         results[entry['Name']] = entry['Results']
     # the earlier AID-150px figures had no record: withdrawn until re-run with records
-    assert results['dsva_efficientnet-lite0_in1k-pre_aid150-25-5'] is None
+    assert results['dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24'] is None
     assert all(results[name] is None for name in results if 'rssdivcs' in name)  # no data
     index = yaml.safe_load(open(osp.join(REPO_ROOT, 'model-index.yml')))
     assert 'configs/dsva/metafile.yml' in index['Import']

@@ -65,7 +65,7 @@ def test_dsva_config_runs_from_outside_the_repository(outside, monkeypatch):
             Image.fromarray(rng.integers(0, 256, (24, 24, 3), dtype=np.uint8)).save(
                 data / 'aid-150px' / name / f'{name.lower()}_{i}.jpg')
     monkeypatch.setenv('RSZOO_DATA_ROOT', str(data))
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs/dsva/dsva_vit-small_aid150-25-5.py'))
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs/dsva/dsva_vit-small_aid150-25-5_1xb24.py'))
     assert cfg.model.class_split == cfg.train_dataloader.dataset.class_split == SPLIT
     # the attribute matrix the annotation tool would write under the working directory
     attributes = outside / cfg.model.class_attributes
@@ -92,7 +92,7 @@ def test_dsva_config_runs_from_outside_the_repository(outside, monkeypatch):
 def test_mcfa_config_runs_from_outside_the_repository(outside):
     rng = np.random.default_rng(0)
     cfg = Config.fromfile(
-        osp.join(REPO_ROOT, 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py'))
+        osp.join(REPO_ROOT, 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py'))
     assert cfg.model.class_split == cfg.train_dataloader.dataset.class_split == SPLIT
     # the feature file tools/zeroshot/extract_features.py would write under the working
     # directory, and a class-vector file given by a path relative to it

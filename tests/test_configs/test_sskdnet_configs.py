@@ -20,16 +20,16 @@ pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
 AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
-    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py':
-    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py',
-    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py':
-    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py',
-    'sskdnet_efficientnet-lite0_in1k-pre_aid150-50-50_128px_8e.py':
-    'efficientnet-lite0_in1k-pre_aid150-50-50_128px_8e.py',
-    'sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py':
-    'resnet18_scratch_aid150-20-80_64px_40e.py',
-    'sskdnet_resnet18_scratch_aid150-50-50_64px_16e.py':
-    'resnet18_scratch_aid150-50-50_64px_16e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e.py':
+    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e.py':
+    'efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-50-50_128px_1xb32_8e.py':
+    'efficientnet-lite0_in1k-pre_aid150-50-50_128px_1xb32_8e.py',
+    'sskdnet_resnet18_scratch_aid150-20-80_64px_1xb32_40e.py':
+    'resnet18_scratch_aid150-20-80_64px_1xb32_40e.py',
+    'sskdnet_resnet18_scratch_aid150-50-50_64px_1xb32_16e.py':
+    'resnet18_scratch_aid150-50-50_64px_1xb32_16e.py',
 }
 SSKDNET_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
 # training configs build SSKDNet; `*-deploy.py` evaluate a published branch-free export
@@ -102,8 +102,8 @@ def test_aid150_config_matches_its_baseline(name):
 
 
 @pytest.mark.parametrize('name', [
-    'sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py',
-    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py',
+    'sskdnet_resnet18_scratch_aid150-20-80_64px_1xb32_40e.py',
+    'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e.py',
 ])
 def test_config_runs_one_train_step_at_64px(name):
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name))

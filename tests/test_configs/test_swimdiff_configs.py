@@ -91,7 +91,7 @@ def test_checkpoint_loads_into_the_linear_probe_with_only_backbone_keys(tmp_path
     cfg, model_cfg = tiny_probe_model_cfg(PROBE_CONFIG, checkpoint)
     assert cfg.model.backbone.init_cfg == dict(
         type='Pretrained', prefix='backbone.',
-        checkpoint='work_dirs/swimdiff_resnet18_aid150_64px_20e/epoch_20.pth')
+        checkpoint='work_dirs/swimdiff_resnet18_aid150_64px_1xb64_20e/epoch_20.pth')
     assert cfg.model.backbone.frozen_stages == 4
     probe = MODELS.build(model_cfg)
     probe.init_weights()

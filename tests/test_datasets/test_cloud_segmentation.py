@@ -1,4 +1,4 @@
-"""Cloud38Dataset on the real 38-Cloud patch (``../shared/data/38cloud-patch``):
+"""Cloud38 on the real 38-Cloud patch (``../shared/data/38cloud-patch``):
 tiles, the seeded tile split, masks that move with the image. Skips without the data."""
 import os
 import shutil
@@ -10,7 +10,7 @@ from rszoo.utils import register_all_modules
 
 register_all_modules()
 
-from rszoo.datasets import Cloud38Dataset, split_tiles  # noqa: E402
+from rszoo.datasets import Cloud38, split_tiles  # noqa: E402
 
 PATCH = 'patch_192_10_by_12_LC08_L1TP_002053_20160520_20170324_01_T1'
 CLOUD_PIXELS = 45_333  # README: gt 255 = cloud, 45,333 px of 384 x 384
@@ -24,12 +24,12 @@ def tile_ids(ds):
 
 
 def tiles(root, **kwargs):
-    return Cloud38Dataset(data_root=str(root), band_dirs='flat', tile_size=96,
+    return Cloud38(data_root=str(root), band_dirs='flat', tile_size=96,
                           pipeline=PIPELINE, **kwargs)
 
 
 def test_whole_patch_four_bands_and_binary_mask(cloud_root):
-    ds = Cloud38Dataset(data_root=str(cloud_root), band_dirs='flat', pipeline=PIPELINE)
+    ds = Cloud38(data_root=str(cloud_root), band_dirs='flat', pipeline=PIPELINE)
     assert len(ds) == 1 and ds.metainfo['classes'] == ('clear', 'cloud')
     item = ds[0]
     assert item['img'].shape == (384, 384, 4) and item['img'].dtype == np.uint16
@@ -41,7 +41,7 @@ def test_whole_patch_four_bands_and_binary_mask(cloud_root):
 def test_sixteen_tiles_cover_the_patch(cloud_root):
     ds = tiles(cloud_root)
     assert len(ds) == 16
-    whole = Cloud38Dataset(data_root=str(cloud_root), band_dirs='flat', pipeline=PIPELINE)[0]
+    whole = Cloud38(data_root=str(cloud_root), band_dirs='flat', pipeline=PIPELINE)[0]
     cloud = 0
     for i in range(16):
         item = ds[i]
@@ -69,7 +69,7 @@ def test_seeded_tile_split_is_disjoint_and_complete(cloud_root):
 def test_flip_moves_the_mask_with_the_image(cloud_root):
     ds = tiles(cloud_root)
     plain = ds[5]
-    flipped = Cloud38Dataset(
+    flipped = Cloud38(
         data_root=str(cloud_root), band_dirs='flat', tile_size=96,
         pipeline=PIPELINE + [dict(type='RandomFlip', prob=1.0, direction='horizontal'),
                              dict(type='PackSegInputs')])[5]
@@ -85,20 +85,20 @@ def test_38cloud_folder_layout(cloud_root, tmp_path):
         os.makedirs(tmp_path / f'train_{band}')
         os.symlink(cloud_root / f'{band}_{PATCH}.TIF', tmp_path / f'train_{band}' /
                    f'{band}_{PATCH}.TIF')
-    ds = Cloud38Dataset(data_root=str(tmp_path), pipeline=PIPELINE)
+    ds = Cloud38(data_root=str(tmp_path), pipeline=PIPELINE)
     assert ds.get_data_info(0)['patch_id'] == PATCH
     assert ds[0]['img'].shape == (384, 384, 4)
     (tmp_path / 'list.csv').write_text(f'name\nred_{PATCH}\n')
-    assert len(Cloud38Dataset(data_root=str(tmp_path), patch_list=str(tmp_path / 'list.csv'))) == 1
+    assert len(Cloud38(data_root=str(tmp_path), patch_list=str(tmp_path / 'list.csv'))) == 1
     shutil.rmtree(tmp_path / 'train_gt')
     with pytest.raises(FileNotFoundError, match='no gt file for patch'):
-        Cloud38Dataset(data_root=str(tmp_path))
+        Cloud38(data_root=str(tmp_path))
 
 
 def test_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match='train_red not found'):
-        Cloud38Dataset(data_root=str(tmp_path))
+        Cloud38(data_root=str(tmp_path))
     with pytest.raises(ValueError, match='tile_split needs tile_size'):
-        Cloud38Dataset(data_root=str(tmp_path), tile_split='val')
+        Cloud38(data_root=str(tmp_path), tile_split='val')
     with pytest.raises(ValueError, match='summing to 1'):
         split_tiles(16, (0.5, 0.2, 0.2), 0)

@@ -1,4 +1,4 @@
-"""``EuroSAT_MS`` on the tiny generated 13-band uint16 tree (``tests/data/eurosat_ms``,
+"""``EuroSATMS`` on the tiny generated 13-band uint16 tree (``tests/data/eurosat_ms``,
 written by its ``data.py``), and a 13-band batch end to end: LoadRSImage ->
 Resize -> RandomFlip -> PackInputs -> MultiBandDataPreprocessor -> a tiny model."""
 import shutil
@@ -13,28 +13,28 @@ from rszoo.utils import register_all_modules
 
 register_all_modules()  # stack fixes (B10) before mmpretrain.models is imported
 
-from rszoo.datasets import EuroSAT_MS, EuroSAT_RGB, dataset_band_stats  # noqa: E402
+from rszoo.datasets import EuroSATMS, EuroSATRGB, dataset_band_stats  # noqa: E402
 from rszoo.registry import DATASETS, MODELS  # noqa: E402
 
 from conftest import REPO_ROOT  # noqa: E402
-ROOT = REPO_ROOT / 'tests' / 'data' / 'eurosat_ms' / 'EuroSAT_MS'
+ROOT = REPO_ROOT / 'tests' / 'data' / 'eurosat_ms' / 'EuroSATMS'
 LOAD_ALL = dict(type='LoadRSImage', expected_bands=None)
 
 
 def test_layout_classes_and_labels():
-    dataset = DATASETS.build(dict(type='EuroSAT_MS', data_root=str(ROOT)))
-    assert isinstance(dataset, EuroSAT_MS)
-    assert dataset.CLASSES == EuroSAT_RGB.METAINFO['classes'] and len(dataset) == 10
+    dataset = DATASETS.build(dict(type='EuroSATMS', data_root=str(ROOT)))
+    assert isinstance(dataset, EuroSATMS)
+    assert dataset.CLASSES == EuroSATRGB.METAINFO['classes'] and len(dataset) == 10
     for i in range(10):
         info = dataset.get_data_info(i)
         name = dataset.CLASSES[info['gt_label']]
         assert info['img_path'].endswith(f'{name}/{name}_1.tif')
-        assert info['band_names'] == EuroSAT_MS.BANDS
-    assert len(EuroSAT_MS.BANDS) == 13 and EuroSAT_MS.BANDS[-1] == 'B8A'  # the files' order
+        assert info['band_names'] == EuroSATMS.BANDS
+    assert len(EuroSATMS.BANDS) == 13 and EuroSATMS.BANDS[-1] == 'B8A'  # the files' order
 
 
 def test_all_13_bands_uint16_kept():
-    dataset = EuroSAT_MS(data_root=str(ROOT), pipeline=[LOAD_ALL])
+    dataset = EuroSATMS(data_root=str(ROOT), pipeline=[LOAD_ALL])
     img = dataset[0]['img']
     assert img.shape == (64, 64, 13) and img.dtype == np.uint16
     with rasterio.open(ROOT / 'AnnualCrop' / 'AnnualCrop_1.tif') as src:
@@ -44,18 +44,18 @@ def test_all_13_bands_uint16_kept():
 
 
 def test_band_selection_by_name():
-    dataset = EuroSAT_MS(data_root=str(ROOT), bands=('B04', 'B03', 'B02', 'B8A'),
+    dataset = EuroSATMS(data_root=str(ROOT), bands=('B04', 'B03', 'B02', 'B8A'),
                          pipeline=[LOAD_ALL])
-    full = EuroSAT_MS(data_root=str(ROOT), pipeline=[LOAD_ALL])[3]['img']
+    full = EuroSATMS(data_root=str(ROOT), pipeline=[LOAD_ALL])[3]['img']
     img = dataset[3]['img']
     assert img.shape == (64, 64, 4) and np.array_equal(img, full[..., [3, 2, 1, 12]])
     with pytest.raises(ValueError, match=r"unknown band name\(s\) \['B13'\]"):
-        EuroSAT_MS(data_root=str(ROOT), bands=['B02', 'B13'])
+        EuroSATMS(data_root=str(ROOT), bands=['B02', 'B13'])
 
 
 def test_plot_true_colour():
     from matplotlib.figure import Figure
-    dataset = EuroSAT_MS(data_root=str(ROOT), bands=['B8A'])  # plot reads RGB anyway
+    dataset = EuroSATMS(data_root=str(ROOT), bands=['B8A'])  # plot reads RGB anyway
     figure = dataset.plot(1, prediction=0)
     assert isinstance(figure, Figure)
     assert 'Forest' in figure.axes[0].get_title()
@@ -65,18 +65,18 @@ def test_plot_true_colour():
 
 
 def test_preload_and_on_corrupt_skip_read_geotiffs(tmp_path):
-    root = tmp_path / 'EuroSAT_MS'
+    root = tmp_path / 'EuroSATMS'
     shutil.copytree(ROOT, root)
     bad = root / 'River' / 'River_2.tif'
     bad.write_bytes((root / 'River' / 'River_1.tif').read_bytes()[:3000])
-    dataset = EuroSAT_MS(data_root=str(root), on_corrupt='skip', preload=True,
+    dataset = EuroSATMS(data_root=str(root), on_corrupt='skip', preload=True,
                          bands=['B02'], pipeline=[dict(LOAD_ALL, expected_bands=1)])
     assert len(dataset) == 10 and [p for p, _ in dataset.skipped_images] == [str(bad)]
     assert dataset.get_data_info(0)['img'].shape == (64, 64, 1)
 
 
 def test_band_stats_match_numpy():
-    dataset = EuroSAT_MS(data_root=str(ROOT), pipeline=[LOAD_ALL])
+    dataset = EuroSATMS(data_root=str(ROOT), pipeline=[LOAD_ALL])
     mean, std = dataset_band_stats(dataset)
     stack = np.stack([dataset[i]['img'] for i in range(10)]).reshape(-1, 13).astype(np.float64)
     assert np.allclose(mean, stack.mean(0), rtol=1e-12)
@@ -92,8 +92,8 @@ def test_13_band_uint16_end_to_end():
                 dict(type='Resize', scale=(32, 32), interpolation='bilinear'),
                 dict(type='RandomFlip', prob=1.0, direction='horizontal'),
                 dict(type='PackInputs')]
-    dataset = EuroSAT_MS(data_root=str(ROOT), pipeline=pipeline)
-    raw = EuroSAT_MS(data_root=str(ROOT), pipeline=[LOAD_ALL])
+    dataset = EuroSATMS(data_root=str(ROOT), pipeline=pipeline)
+    raw = EuroSATMS(data_root=str(ROOT), pipeline=[LOAD_ALL])
     sample = dataset[0]
     assert sample['inputs'].shape == (13, 32, 32) and sample['inputs'].dtype == torch.uint16
     # horizontally flipped: the ramp (x + y) now falls along x
@@ -129,7 +129,7 @@ def test_rgb_only_transforms_are_refused_clearly():
                 dict(type='Resize', scale=32, backend='pillow'),
                 dict(type='RandomResizedCrop', scale=32), dict(type='PackInputs')]
     with pytest.raises(ValueError) as info:
-        EuroSAT_MS(data_root=str(ROOT), pipeline=pipeline)
+        EuroSATMS(data_root=str(ROOT), pipeline=pipeline)
     message = str(info.value)
     assert '#1 ColorJitter' in message and "#2 Resize: backend='pillow'" in message
     assert 'RandomResizedCrop' not in message

@@ -1,4 +1,4 @@
-"""FYHDataset (DIAnet's FY-4A / Himawari-8 tile layout) on generated fake data."""
+"""FYH (DIAnet's FY-4A / Himawari-8 tile layout) on generated fake data."""
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +9,7 @@ from rszoo.utils import register_all_modules
 
 register_all_modules()
 
-from rszoo.datasets import FYH_CLASSES, FYHDataset  # noqa: E402
+from rszoo.datasets import FYH_CLASSES, FYH  # noqa: E402
 
 from conftest import load_tool  # noqa: E402
 
@@ -29,8 +29,8 @@ def fyh_root(tmp_path_factory):
 
 
 def test_layout_and_samples(fyh_root):
-    train = FYHDataset(data_root=str(fyh_root), split='train', pipeline=PIPELINE)
-    test = FYHDataset(data_root=str(fyh_root), split='test', pipeline=PIPELINE)
+    train = FYH(data_root=str(fyh_root), split='train', pipeline=PIPELINE)
+    test = FYH(data_root=str(fyh_root), split='test', pipeline=PIPELINE)
     assert len(train) == 4 and len(test) == 2
     assert train.metainfo['classes'] == FYH_CLASSES and len(FYH_CLASSES) == 11
     item = train[0]
@@ -44,10 +44,10 @@ def test_layout_and_samples(fyh_root):
 
 
 def test_reverse_channels_is_the_authors_order(fyh_root):
-    info = FYHDataset(data_root=str(fyh_root)).get_data_info(0)
+    info = FYH(data_root=str(fyh_root)).get_data_info(0)
     stored = scipy.io.loadmat(info['img_path'])['data']
-    plain = FYHDataset(data_root=str(fyh_root), pipeline=[dict(type='LoadMatImage')])[0]['img']
-    rev = FYHDataset(data_root=str(fyh_root),
+    plain = FYH(data_root=str(fyh_root), pipeline=[dict(type='LoadMatImage')])[0]['img']
+    rev = FYH(data_root=str(fyh_root),
                      pipeline=[dict(type='LoadMatImage', reverse_channels=True)])[0]['img']
     assert np.array_equal(plain, stored) and np.array_equal(rev, stored[..., ::-1])
 
@@ -65,14 +65,14 @@ def test_generator_is_deterministic(tmp_path):
 
 def test_errors(fyh_root, tmp_path):
     with pytest.raises(FileNotFoundError, match='mattrain/ \\+ matmasktrain/'):
-        FYHDataset(data_root=str(tmp_path))
+        FYH(data_root=str(tmp_path))
     (tmp_path / 'list.txt').write_text('missing_0.mat\n')
     with pytest.raises(FileNotFoundError, match='missing_0.mat not found'):
-        FYHDataset(data_root=str(fyh_root), ann_file=str(tmp_path / 'list.txt'))
-    bad = FYHDataset(data_root=str(fyh_root),
+        FYH(data_root=str(fyh_root), ann_file=str(tmp_path / 'list.txt'))
+    bad = FYH(data_root=str(fyh_root),
                      pipeline=[dict(type='LoadMatImage', expected_bands=4)])
     with pytest.raises(ValueError, match='has 14 bands'):
         bad[0]
-    wrong_key = FYHDataset(data_root=str(fyh_root), pipeline=[dict(type='LoadMatImage', key='x')])
+    wrong_key = FYH(data_root=str(fyh_root), pipeline=[dict(type='LoadMatImage', key='x')])
     with pytest.raises(KeyError, match="no key 'x'"):
         wrong_key[0]

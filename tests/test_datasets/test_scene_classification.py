@@ -15,7 +15,7 @@ import torch
 import pytest
 from PIL import Image, ImageFile
 
-from rszoo.datasets import (AID, RSSCN7, WHU_RS19, EuroSAT_RGB, LoadRSImage, NWPU_RESISC45,
+from rszoo.datasets import (AID, RSSCN7, WHURS19, EuroSATRGB, LoadRSImage, NWPURESISC45,
                             PatternNet, RSSceneDataset, UCMerced)
 from rszoo import fileio
 from rszoo.datasets import scene_classification
@@ -113,28 +113,28 @@ def test_aid_lazy_init_and_indices(aid_root):
 @pytest.mark.parametrize('dataset_cls, num_classes, first, last', [
     (AID, 30, 'Airport', 'Viaduct'),
     (UCMerced, 21, 'agricultural', 'tenniscourt'),
-    (NWPU_RESISC45, 45, 'airplane', 'wetland'),
+    (NWPURESISC45, 45, 'airplane', 'wetland'),
     (RSSCN7, 7, 'aGrass', 'gParking'),
-    (WHU_RS19, 19, 'Airport', 'Viaduct'),
+    (WHURS19, 19, 'Airport', 'Viaduct'),
     (PatternNet, 38, 'airplane', 'wastewater_treatment_plant'),
-    (EuroSAT_RGB, 10, 'AnnualCrop', 'SeaLake'),
+    (EuroSATRGB, 10, 'AnnualCrop', 'SeaLake'),
 ])
 def test_official_class_lists(dataset_cls, num_classes, first, last):
     classes = dataset_cls.METAINFO['classes']
     assert len(classes) == num_classes == len(set(classes))
     assert (classes[0], classes[-1]) == (first, last)
     # label = position in the sorted folder list as shipped
-    key = str.lower if dataset_cls is WHU_RS19 else None
+    key = str.lower if dataset_cls is WHURS19 else None
     assert list(classes) == sorted(classes, key=key)
     assert DATASETS.get(dataset_cls.__name__) is dataset_cls
 
 
 def test_class_spellings():
     assert UCMerced.METAINFO['classes'][2] == 'baseballdiamond'
-    assert NWPU_RESISC45.METAINFO['classes'][2] == 'baseball_diamond'
-    assert WHU_RS19.METAINFO['classes'][6] == 'footballField'
-    assert WHU_RS19.METAINFO['classes'][15] == 'railwayStation'
-    assert EuroSAT_RGB.METAINFO['classes'][2] == 'HerbaceousVegetation'
+    assert NWPURESISC45.METAINFO['classes'][2] == 'baseball_diamond'
+    assert WHURS19.METAINFO['classes'][6] == 'footballField'
+    assert WHURS19.METAINFO['classes'][15] == 'railwayStation'
+    assert EuroSATRGB.METAINFO['classes'][2] == 'HerbaceousVegetation'
 
 
 def test_mixed_extensions_and_sizes(mixed_tree):

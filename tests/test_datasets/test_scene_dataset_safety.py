@@ -5,7 +5,7 @@ import os
 import pytest
 from PIL import Image
 
-from rszoo.datasets import WHU_RS19, RSSceneDataset, scene_classification
+from rszoo.datasets import WHURS19, RSSceneDataset, scene_classification
 
 CLASSES = ('alpha', 'beta')
 
@@ -61,14 +61,14 @@ def test_every_image_skipped_is_an_error(tmp_path):
 
 def whu_tree(root, rename):
     """A WHU-RS19 copy with one image per class; ``rename`` maps class -> folder."""
-    for name in WHU_RS19.METAINFO['classes']:
+    for name in WHURS19.METAINFO['classes']:
         save_jpg(root / rename.get(name, name) / f'{name}_01.jpg')
     return root
 
 
 def test_case_insensitive_class_folders_are_mapped_and_logged(tmp_path, logs):
     root = whu_tree(tmp_path / 'whu', {'Airport': 'airport', 'footballField': 'footballfield'})
-    dataset = WHU_RS19(data_root=str(root))
+    dataset = WHURS19(data_root=str(root))
     assert len(dataset) == 19
     classes = dataset.CLASSES
     for i in range(19):
@@ -86,22 +86,22 @@ def test_split_file_with_official_names_finds_lowercase_folders(tmp_path, logs):
     root = whu_tree(tmp_path / 'whu', {'Airport': 'airport'})
     split = tmp_path / 'split.txt'
     split.write_text('Airport/Airport_01.jpg 0\nBeach/Beach_01.jpg 1\n')
-    dataset = WHU_RS19(data_root=str(root), split_file=str(split))
+    dataset = WHURS19(data_root=str(root), split_file=str(split))
     assert [dataset.get_data_info(i)['gt_label'] for i in range(2)] == [0, 1]
     assert dataset.get_data_info(0)['img_path'] == str(root / 'airport' / 'Airport_01.jpg')
     # a label-less line in another case still gets its class, and a wrong label is caught
     split.write_text('airport/Airport_01.jpg\n')
-    assert WHU_RS19(data_root=str(root), split_file=str(split)).get_gt_labels().tolist() == [0]
+    assert WHURS19(data_root=str(root), split_file=str(split)).get_gt_labels().tolist() == [0]
     split.write_text('airport/Airport_01.jpg 3\n')
     with pytest.raises(ValueError, match="class folder 'airport' \\(label 0\\)"):
-        WHU_RS19(data_root=str(root), split_file=str(split))
+        WHURS19(data_root=str(root), split_file=str(split))
 
 
 def test_two_folders_of_one_class_collide(tmp_path):
     root = whu_tree(tmp_path / 'whu', {})
     save_jpg(root / 'airport' / 'extra.jpg')
     with pytest.raises(ValueError, match=r"\['Airport', 'airport'\] .* class 'Airport'"):
-        WHU_RS19(data_root=str(root))
+        WHURS19(data_root=str(root))
 
 
 # ----------------------------------------------------------------- progress bar

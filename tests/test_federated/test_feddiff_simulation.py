@@ -19,7 +19,7 @@ from rszoo.federated.feddiff_server import FedDiffServerTrainer  # noqa: E402
 from rszoo.federated.simulation import best_round, federated_settings, split_labels  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures('single_thread_registry')
-CONFIG = REPO_ROOT / 'configs/feddiff/feddiff_houston2013-mdlrs-vectors_federated-2clients_12r.py'
+CONFIG = REPO_ROOT / 'configs/feddiff/feddiff_houston2013-mdlrs-vectors_federated-2clients_1xb256_12r.py'
 RANK = 4
 
 

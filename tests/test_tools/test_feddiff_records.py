@@ -30,9 +30,9 @@ def test_every_measured_model_has_three_seeds_selected_on_validation():
 
 def test_equal_compute_protocol_trains_the_fusion_head_as_long_as_the_central_run():
     cfg = Config.fromfile(REPO_ROOT / 'configs/feddiff/'
-                          'feddiff_houston2013-mdlrs-vectors_federated-2clients-equal-compute_12r.py')
+                          'feddiff_houston2013-mdlrs-vectors_federated-2clients-equal-compute_1xb256_12r.py')
     central = Config.fromfile(REPO_ROOT / 'configs/feddiff/'
-                              'feddiff_houston2013-mdlrs-vectors_central_1x1_12e.py')
+                              'feddiff_houston2013-mdlrs-vectors_central_1x1_1xb256_12e.py')
     assert cfg.federated.server_epochs * cfg.federated.num_rounds == central.train_cfg.max_epochs
     assert cfg.federated.local_epochs * cfg.federated.num_rounds == central.train_cfg.max_epochs
 

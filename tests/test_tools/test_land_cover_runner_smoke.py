@@ -18,9 +18,9 @@ from mmengine.config import Config  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 SMOKES = {
-    'mivit': REPO_ROOT / 'configs/mivit/mivit_trento-synthetic-hsi_patch24_smoke.py',
-    'mdfl': REPO_ROOT / 'configs/mdfl/mdfl_trento-synthetic-hsi_patch7_smoke.py',
-    'feddiff': REPO_ROOT / 'configs/feddiff/feddiff_trento-synthetic-hsi_patch7_smoke.py',
+    'mivit': REPO_ROOT / 'configs/mivit/mivit_trento-synthetic-hsi_patch24_1xb16_smoke.py',
+    'mdfl': REPO_ROOT / 'configs/mdfl/mdfl_trento-synthetic-hsi_patch7_1xb16_smoke.py',
+    'feddiff': REPO_ROOT / 'configs/feddiff/feddiff_trento-synthetic-hsi_patch7_1xb16_smoke.py',
 }
 TRENTO = shared_data_root() / 'trento-lidar-gt-partial'
 

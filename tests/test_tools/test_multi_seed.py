@@ -13,7 +13,7 @@ sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'analysis'))
 import multi_seed  # noqa: E402
 
 CONFIG = osp.join(REPO_ROOT, 'configs', 'baseline',
-                  'efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py')
+                  'efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e.py')
 
 
 def test_seed_overrides_move_split_and_seed():
@@ -30,7 +30,7 @@ def test_seed_overrides_move_split_and_seed():
 
 def test_dry_run_plans_seed_major_order(capsys):
     other = osp.join(REPO_ROOT, 'configs', 'sskdnet',
-                     'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_10e.py')
+                     'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e.py')
     assert multi_seed.main([CONFIG, other, '--seeds', '0', '1', '--dry-run']) == []
     lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith('$ ')]
     assert len(lines) == 4

@@ -63,7 +63,7 @@ def test_deploy_export_gives_identical_logits(tmp_path):
 
 def test_deploy_converter_with_config_file_and_errors(tmp_path, capsys):
     converter = load_converter()
-    config = osp.join(CONFIG_DIR, 'sskdnet_resnet18_scratch_aid150-20-80_64px_40e.py')
+    config = osp.join(CONFIG_DIR, 'sskdnet_resnet18_scratch_aid150-20-80_64px_1xb32_40e.py')
     model = MODELS.build(Config.fromfile(config).model)
     in_path = tmp_path / 'in.pth'
     torch.save({'state_dict': model.state_dict(), 'meta': {}}, in_path)

@@ -29,7 +29,7 @@ def test_train_tool_lowers_loss_and_reports_zsl_metrics(zsl_files):
         options += [f'{loader}.dataset.features={zsl_files["features"]}',
                     f'{loader}.dataset.class_split={zsl_files["split"]}']
     out = subprocess.run(
-        [sys.executable, 'tools/train.py', 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py',
+        [sys.executable, 'tools/train.py', 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py',
          '--work-dir', str(work_dir), '--cfg-options', *options],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
         env={**__import__('os').environ, 'OMP_NUM_THREADS': '1'})

@@ -10,10 +10,10 @@ For each scene (the held-out fold):
 1. **RX** (``configs/stad/rx_had-abu-hydice-sandiego.py``): ``Runner.test()`` on
    the scene; nothing is trained.
 2. **STAD**, leave-one-scene-out: a ``Runner`` trains the teacher
-   (``configs/stad/stad-teacher_c50_16px_had-loso.py``) on crops of the *other*
+   (``configs/stad/stad-teacher_c50_16px_1xb8_had-loso.py``) on crops of the *other*
    scenes with synthetic targets (their ``map`` is never read), a second
    ``Runner`` distils it into the conv student
-   (``configs/stad/stad-student_c50_16px_had-loso.py``), then ``Runner.test()``
+   (``configs/stad/stad-student_c50_16px_1xb8_had-loso.py``), then ``Runner.test()``
    scores the held-out scene with the last (EMA) weights. Nothing is selected on
    any anomaly map. The same student is also scored with the small target
    filter on its own input bands (the authors' ``stf``), as a second record.
@@ -41,8 +41,8 @@ from rszoo.fileio import REPO_ROOT, atomic_write_bytes, data_root
 
 CFG_DIR = osp.join(REPO_ROOT, 'configs', 'stad')
 RX_CONFIG = osp.join(CFG_DIR, 'rx_had-abu-hydice-sandiego.py')
-TEACHER_CONFIG = osp.join(CFG_DIR, 'stad-teacher_c50_16px_had-loso.py')
-STUDENT_CONFIG = osp.join(CFG_DIR, 'stad-student_c50_16px_had-loso.py')
+TEACHER_CONFIG = osp.join(CFG_DIR, 'stad-teacher_c50_16px_1xb8_had-loso.py')
+STUDENT_CONFIG = osp.join(CFG_DIR, 'stad-student_c50_16px_1xb8_had-loso.py')
 RX_MODEL = 'rx_had-abu-hydice-sandiego'
 STAD_MODEL = 'stad_c50_16px_had-loso'
 STAD_INPUT_STF_MODEL = 'stad_c50_16px_had-loso_stf-on-inputs'

@@ -35,7 +35,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--dataset', required=True,
         help='dataset class name in rszoo DATASETS (AID, UCMerced, '
-        'NWPU_RESISC45, RSSCN7, WHU_RS19, PatternNet, EuroSAT_RGB, or '
+        'NWPURESISC45, RSSCN7, WHURS19, PatternNet, EuroSATRGB, or '
         'RSSceneDataset for the sorted sub-folders of --data-root)')
     parser.add_argument('--data-root', required=True,
                         help='folder that holds the class folders')

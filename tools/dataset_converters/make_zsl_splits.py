@@ -33,7 +33,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Write seeded seen/unseen class split files (ClassSplit JSON).')
     parser.add_argument('--dataset', required=True,
-                        help='rszoo dataset name (AID, UCMerced, NWPU_RESISC45, ...: the '
+                        help='rszoo dataset name (AID, UCMerced, NWPURESISC45, ...: the '
                         'classes come from its METAINFO), or any name with --classes-file')
     parser.add_argument('--classes-file',
                         help='text file with one class name a line, in label order')

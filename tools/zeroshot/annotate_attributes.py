@@ -11,7 +11,7 @@ read), ``OUT.attributes.txt`` and ``OUT.meta.json`` (what made it).
 Examples (from the repository root)::
 
     # from a DSVA config's `attribute_annotation` dict, with a local open_clip checkpoint
-    python tools/zeroshot/annotate_attributes.py configs/dsva/dsva_vit-small_aid150-25-5.py \\
+    python tools/zeroshot/annotate_attributes.py configs/dsva/dsva_vit-small_aid150-25-5_1xb24.py \\
         --model-name ViT-B-32 --pretrained /path/to/open_clip_vit-b-32.pt
 
     # everything on the command line, at most 50 images per class
@@ -21,7 +21,7 @@ Examples (from the repository root)::
         --out work_dirs/dsva/attributes/aid150_clip.npy
 
     # FALLBACK without CLIP weights: text-only MiniLM class-attribute similarity
-    python tools/zeroshot/annotate_attributes.py configs/dsva/dsva_vit-small_aid150-25-5.py \\
+    python tools/zeroshot/annotate_attributes.py configs/dsva/dsva_vit-small_aid150-25-5_1xb24.py \\
         --text-only
 
 The text-only fallback uses no image and no CLIP: its ``OUT.meta.json`` says

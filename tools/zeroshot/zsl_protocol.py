@@ -4,12 +4,12 @@ classes, test on the unseen classes, report mean +- std.
     python tools/zeroshot/zsl_protocol.py --features FEATURES.npz \
         --splits splits/zsl/aid/aid_25-5_seed0.json [...] \
         --embeddings glove minilm --methods eszsl devise mcfa \
-        [--mcfa-config configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py] \
+        [--mcfa-config configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py] \
         [--work-dir work_dirs/zsl_protocol] [--out results.jsonl] [--plot-dir DIR]
 
     # DSVA (images through its backbone; the class matrix is the attribute file)
     python tools/zeroshot/zsl_protocol.py --methods dsva \
-        --dsva-config configs/dsva/dsva_efficientnet-lite0_in1k-pre_aid150-25-5.py \
+        --dsva-config configs/dsva/dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24.py \
         --splits splits/zsl/aid/aid_25-5_seed0.json [...] \
         --embeddings work_dirs/dsva/attributes/aid150_rs-visual-attributes.npy
 
@@ -80,9 +80,9 @@ def parse_args(argv=None):
                         '(.npy/.mat/.csv, see class_matrix)')
     parser.add_argument('--methods', nargs='+', default=['eszsl', 'devise', 'mcfa'])
     parser.add_argument('--mcfa-config', default='configs/mcfa/'
-                        'mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py')
+                        'mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py')
     parser.add_argument('--dsva-config', default='configs/dsva/'
-                        'dsva_efficientnet-lite0_in1k-pre_aid150-25-5.py')
+                        'dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24.py')
     parser.add_argument('--work-dir', default='work_dirs/zsl_protocol')
     parser.add_argument('--cache-dir', default='work_dirs/class_embeddings')
     parser.add_argument('--out', help='append JSON lines here')

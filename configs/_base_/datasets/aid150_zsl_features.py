@@ -1,7 +1,7 @@
 # Zero-shot AID-150px on pre-extracted visual features: the 10,000 images' ImageNet
 # EfficientNet-Lite0 features at 128 px (1280-d, global average pool), made once with
 #   python tools/zeroshot/extract_features.py \
-#       configs/baseline/efficientnet-lite0_in1k-pre_aid150-20-80_128px_20e.py --all-images \
+#       configs/baseline/efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e.py --all-images \
 #       --out work_dirs/zsl/aid150_effnet-lite0-in1k_128px.npz
 # Seen/unseen classes: splits/zsl/aid/aid_25-5_seed0.json (25 seen / 5 unseen; seeds 0-4 exist);
 # 20% of each seen class is held out as the GZSL seen test set (split_seed 0).

@@ -3,8 +3,8 @@
 # by a seeded permutation of the tiles into 10 train / 3 val / 3 test tiles
 # (disjoint). A pipeline check on neighbouring tiles of one patch: not an accuracy
 # protocol. For the full 38-Cloud, drop band_dirs='flat' and the tiling and set
-# data_root to the folder with train_red/, train_green/, ... (Cloud38Dataset).
-dataset_type = 'Cloud38Dataset'
+# data_root to the folder with train_red/, train_green/, ... (Cloud38).
+dataset_type = 'Cloud38'
 data_root = '{{$RSZOO_DATA_ROOT:../shared/data}}/38cloud-patch'
 tile_size = 96
 split_seed = 0

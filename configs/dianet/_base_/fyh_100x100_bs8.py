@@ -4,7 +4,7 @@
 # augmentation; batch 8 per process (the paper: 8 x 4 GPUs). The authors have no
 # val set: their "val" is the test split, as here. The data are not public; set
 # RSZOO_FYH_ROOT (default ../shared/data/fyh).
-dataset_type = 'FYHDataset'
+dataset_type = 'FYH'
 data_root = '{{$RSZOO_FYH_ROOT:../shared/data/fyh}}'
 
 train_pipeline = [

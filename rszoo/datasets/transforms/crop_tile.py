@@ -1,6 +1,6 @@
 """Cut a sample's tile out of its loaded image and label map.
 
-Tiled data sets (:class:`~rszoo.datasets.Cloud38Dataset` with ``tile_size``) give
+Tiled data sets (:class:`~rszoo.datasets.Cloud38` with ``tile_size``) give
 each sample a ``window`` ``(row, col, height, width)`` in the source patch; after
 the whole patch is loaded (``LoadBandFiles``, ``LoadSegAnnotation``) this
 transform crops the image and every map in ``seg_fields`` to it, so the mask

@@ -210,7 +210,7 @@ class LoadRSImage(BaseTransform):
 
     Required keys: ``img_path`` (or ``img``, an array the dataset decoded
     up front with ``preload=True``, which is copied instead). Optional keys
-    (set by datasets such as ``EuroSAT_MS``): ``bands`` (a selection used
+    (set by datasets such as ``EuroSATMS``): ``bands`` (a selection used
     when the transform has none) and ``band_names`` (the names of the file's
     bands in file order, for selections by name).
 

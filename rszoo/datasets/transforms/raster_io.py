@@ -5,7 +5,7 @@
 ``int16``, ``float32``, ...), a band selection by 1-based index or by name,
 and the file's no-data pixels as a mask. :class:`LoadRSImage` and
 :class:`LoadBandFiles` are built on it; the datasets' ``on_corrupt='skip'``
-check and ``EuroSAT_MS.plot`` use it too.
+check and ``EuroSATMS.plot`` use it too.
 
 Band indexes are **1-based**, rasterio's and GDAL's convention
 (``src.read(1)`` is the first band), so ``bands=[4, 3, 2]`` is the same list

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from rszoo.datasets import AID, NWPU_RESISC45, UCMerced
+from rszoo.datasets import AID, NWPURESISC45, UCMerced
 from rszoo.datasets.zeroshot import ClassSplit, default_num_val_unseen, make_class_split
 
 from conftest import REPO_ROOT, shared_data_root
@@ -22,13 +22,13 @@ FAMILIES = {  # file prefix -> (dataset dir, dataset name, seen, unseen)
     'ucmerced_16-5': ('ucmerced', 'UCMerced', 16, 5),
     'aid_25-5': ('aid', 'AID', 25, 5),
     'aid_20-10': ('aid', 'AID', 20, 10),
-    'nwpu_resisc45_35-10': ('nwpu_resisc45', 'NWPU_RESISC45', 35, 10),
+    'nwpu_resisc45_35-10': ('nwpu_resisc45', 'NWPURESISC45', 35, 10),
     'rssdivcs_60-10': ('rssdivcs', 'RSSDIVCS', 60, 10),
     'rssdivcs_50-20': ('rssdivcs', 'RSSDIVCS', 50, 20),
     'rssdivcs_40-30': ('rssdivcs', 'RSSDIVCS', 40, 30),
 }
 METAINFO_CLASSES = {'AID': AID.METAINFO['classes'], 'UCMerced': UCMerced.METAINFO['classes'],
-                    'NWPU_RESISC45': NWPU_RESISC45.METAINFO['classes']}
+                    'NWPURESISC45': NWPURESISC45.METAINFO['classes']}
 ALL_FILES = sorted(glob.glob(str(SPLIT_DIR / '*' / '*.json')))
 
 

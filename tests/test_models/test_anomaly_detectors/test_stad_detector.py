@@ -26,8 +26,8 @@ from rszoo.models.utils.small_target_filter import lower_median  # noqa: E402
 
 from conftest import REPO_ROOT
 
-TEACHER_CFG = osp.join(REPO_ROOT, 'configs', 'stad', 'stad-teacher_c50_16px_had-loso.py')
-STUDENT_CFG = osp.join(REPO_ROOT, 'configs', 'stad', 'stad-student_c50_16px_had-loso.py')
+TEACHER_CFG = osp.join(REPO_ROOT, 'configs', 'stad', 'stad-teacher_c50_16px_1xb8_had-loso.py')
+STUDENT_CFG = osp.join(REPO_ROOT, 'configs', 'stad', 'stad-student_c50_16px_1xb8_had-loso.py')
 TINY_T = dict(type='STADTeacher', in_channels=4, num_stages=3, num_heads=2, ffn_dim=16)
 TINY_S = dict(type='STADStudent', in_channels=4, num_stages=3, hidden_dim=8)
 

@@ -110,7 +110,7 @@ def test_class_subset_val_leaves_out_the_unseen_test_classes(dsva_split_file):
 def test_frozen_efficientnet_lite0_tokens(dsva_split_file):
     """The AID run's backbone: the Lite0 head map at 128 px is a 4 x 4 grid of
     1280-d tokens; frozen_stages=9 leaves it without trainable parameters."""
-    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'dsva_efficientnet-lite0_in1k-pre_aid150-25-5.py'))
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, 'dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24.py'))
     split = ClassSplit.from_file(osp.join(REPO_ROOT, cfg.model.class_split))
     backbone = dict(cfg.model.backbone, init_cfg=None)  # no weights needed for shapes
     model = MODELS.build(dict(cfg.model, backbone=backbone,

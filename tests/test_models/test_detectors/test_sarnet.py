@@ -48,10 +48,10 @@ def test_without_modules_sarnet_is_its_host():
 
 
 @pytest.mark.parametrize('name', [
-    'sarnet_efficientnet-lite0_fpn_hrsid-mini-24-12_448px_20e',
-    'fcos_efficientnet-lite0_fpn_hrsid-mini-24-12_448px_20e',
-    'sarnet_resnet50_fpn_hrsid_800px_1x', 'fcos_resnet50_fpn_hrsid_800px_1x',
-    'sarnet_resnet50_fpn_ssdd_512px_1x', 'fcos_resnet50_fpn_ssdd_512px_1x'])
+    'sarnet_efficientnet-lite0_fpn_hrsid-mini-24-12_448px_1xb4_20e',
+    'fcos_efficientnet-lite0_fpn_hrsid-mini-24-12_448px_1xb4_20e',
+    'sarnet_resnet50_fpn_hrsid_800px_1xb8_1x', 'fcos_resnet50_fpn_hrsid_800px_1xb8_1x',
+    'sarnet_resnet50_fpn_ssdd_512px_1xb8_1x', 'fcos_resnet50_fpn_ssdd_512px_1xb8_1x'])
 def test_configs_build(repo_root, name):
     cfg = Config.fromfile(str(repo_root / 'configs' / 'sarnet' / f'{name}.py'))
     model_cfg = cfg.model.to_dict()

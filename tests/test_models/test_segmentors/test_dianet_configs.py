@@ -15,7 +15,7 @@ from rszoo.registry import MODELS  # noqa: E402
 from conftest import REPO_ROOT  # noqa: E402
 
 DIANET = REPO_ROOT / 'configs' / 'dianet'
-FYH = DIANET / 'dianet_hrnetv2-w48_fyh_100x100_sgd-poly_bs8x4_100e.py'
+FYH = DIANET / 'dianet_hrnetv2-w48_fyh_100x100_sgd-poly_4xb8_100e.py'
 
 
 @pytest.mark.parametrize('path', sorted(glob.glob(str(DIANET / '*.py'))),
@@ -46,7 +46,7 @@ def test_fyh_config_is_the_paper_recipe():
 
 
 def test_small_variant_builds_with_the_same_parts():
-    cfg = Config.fromfile(str(DIANET / 'dianet_small_38cloud-patch-tiles_96px_sgd-poly_15e.py'))
+    cfg = Config.fromfile(str(DIANET / 'dianet_small_38cloud-patch-tiles_96px_sgd-poly_1xb2_15e.py'))
     model = MODELS.build(cfg.model)
     names = {type(m).__name__ for m in model.modules()}
     assert {'HRNetNoStem', 'DIAnetHead', 'AWCA', 'PSNL', 'ACWLoss'} <= names

@@ -10,7 +10,7 @@ from conftest import REPO_ROOT, load_tool
 
 register_all_modules()
 
-CONFIG = REPO_ROOT / 'configs' / 'dianet' / 'dianet_small_fyh-fake_100x100_sgd-poly_20e.py'
+CONFIG = REPO_ROOT / 'configs' / 'dianet' / 'dianet_small_fyh-fake_100x100_sgd-poly_1xb4_20e.py'
 
 
 def test_two_iterations_validate_and_test(tmp_path):

@@ -1,8 +1,0 @@
-# MCFA on AID-150px 25 seen / 5 unseen with all-MiniLM-L6-v2 sentence embeddings of
-# "a satellite image of {class name}." (384-d) instead of GloVe word vectors; everything else
-# as mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py. The reported AID-150px results use this one.
-_base_ = ['./mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5.py']
-
-model = dict(class_embedding=dict(_delete_=True, type='SentenceEmbedding',
-                                  template='a satellite image of {}.',
-                                  cache_dir='work_dirs/class_embeddings'))

@@ -1,7 +1,0 @@
-# HSI-only baseline of the same model: both MIViT streams read the HSI vector (the LiDAR stream's
-# place is taken by a second HSI stream), everything else as the fusion config.
-_base_ = ['./mivit_houston2013-mdlrs-vectors_fusion_1x1_12e.py']
-model = dict(in_channels=(144, 144), modality_keys=('hsi', 'hsi'))
-train_dataloader = dict(dataset=dict(modalities=('hsi', )))
-val_dataloader = dict(dataset=dict(modalities=('hsi', )))
-test_dataloader = dict(dataset=dict(modalities=('hsi', )))
