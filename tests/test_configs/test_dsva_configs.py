@@ -31,7 +31,7 @@ def test_dsva_configs_and_metafile(dsva_split_file):
     model = MODELS.build(model_cfg)
     assert model.num_classes == 30 and model.test_branches == ('mapping', 'proposal')
     for s in ('60-10', '50-20', '40-30'):
-        cfg = Config.fromfile(osp.join(CONFIG_DIR, f'dsva_vit-b-32_rssdivcs-{s}.py'))
+        cfg = Config.fromfile(osp.join(CONFIG_DIR, f'dsva_vit-b-32_rssdivcs-{s}_1xb24.py'))
         assert cfg.model.class_split.endswith(f'rssdivcs_{s}_seed0.json')
         assert osp.isfile(osp.join(REPO_ROOT, cfg.model.class_split))
         assert cfg.test_dataloader.dataset.class_split == cfg.model.class_split

@@ -2,8 +2,10 @@
 
 Scene classifiers (SSKDNet), zero-shot classifiers (MCFA, DSVA, the CLIP-style
 classifier and the linear-compatibility baselines ESZSL and DeViSE) and the
-multimodal land-cover classifier MIViT.
+two-modality land-cover classifiers MIViT, MDFL and FedDiff on their common
+floor :class:`BaseLandCoverClassifier`.
 """
+from .base_land_cover import BaseLandCoverClassifier
 from .clip_zero_shot import CLIPZeroShotClassifier
 from .devise import DeViSELinear
 from .dsva import DSVA
@@ -15,6 +17,6 @@ from .mivit import MIViT
 from .sskdnet import SSKDNet
 
 __all__ = [
-    'CLIPZeroShotClassifier', 'DeViSELinear', 'DSVA', 'ESZSL', 'FedDiff', 'MCFA', 'MDFL',
+    'BaseLandCoverClassifier', 'CLIPZeroShotClassifier', 'DeViSELinear', 'DSVA', 'ESZSL', 'FedDiff', 'MCFA', 'MDFL',
     'MIViT', 'SSKDNet'
 ]

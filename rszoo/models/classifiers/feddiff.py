@@ -23,21 +23,19 @@ so ``loss`` on a one-modality batch is exactly a client's local objective
 central objective. Prediction ``'auto'``: ``o`` with both modalities, ``o_m``
 with one (the missing-modality path).
 """
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import torch
-from mmengine.model import BaseModel
 
 from rszoo.registry import MODELS
 
-from ..utils.forward_modes import LossPredictTensorMixin
-from ..utils.prediction_samples import scores_to_data_samples
+from .base_land_cover import BaseLandCoverClassifier
 
-PRED_HEADS = ('auto', 'fused')
+
 
 
 @MODELS.register_module()
-class FedDiff(LossPredictTensorMixin, BaseModel):
+class FedDiff(BaseLandCoverClassifier):
     """FedDiff-style classifier (see module doc).
 
     Args:
@@ -70,18 +68,8 @@ class FedDiff(LossPredictTensorMixin, BaseModel):
                  pred_head: str = 'auto',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='MultimodalDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        if len(in_channels) != 2 or len(modality_keys) != 2:
-            raise ValueError(f'FedDiff: two modalities expected, got in_channels={in_channels}, '
-                             f'modality_keys={modality_keys}')
-        if pred_head not in PRED_HEADS and pred_head not in modality_keys:
-            raise ValueError(f'FedDiff: pred_head must be one of {PRED_HEADS} or a modality '
-                             f'key {tuple(modality_keys)}, got {pred_head!r}')
-        self.modality_keys = tuple(modality_keys)
-        self.in_channels = tuple(int(c) for c in in_channels)
-        self.num_classes, self.pred_head = num_classes, pred_head
+        super().__init__(in_channels, num_classes, modality_keys, pred_head,
+                         data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.feature_t = int(feature_t)
         self.loss_weights = {**dict(aux=1.0, diff=1.0), **(loss_weights or {})}
         self.backbone = MODELS.build(dict(type='FedDiffDualBranchEncoder',
@@ -106,34 +94,15 @@ class FedDiff(LossPredictTensorMixin, BaseModel):
         self.diff_loss = MODELS.build(diff_loss)
 
     # ------------------------------------------------------------- parts
-    def present(self, inputs: Dict[str, torch.Tensor]) -> List[int]:
-        """Indices of the modalities in ``inputs`` (KeyError if none)."""
-        if not isinstance(inputs, dict):
-            raise TypeError(f'FedDiff: inputs must be a dict {{modality: (B, C, H, W)}}, got '
-                            f'{type(inputs).__name__}')
-        present = [i for i, key in enumerate(self.modality_keys) if key in inputs]
-        if not present:
-            raise KeyError(f'FedDiff: none of the modalities {self.modality_keys} is in the '
-                           f'inputs (keys: {sorted(inputs)})')
-        return present
-
-    def _get(self, inputs: Dict[str, torch.Tensor], index: int) -> torch.Tensor:
-        key = self.modality_keys[index]
-        x = inputs[key]
-        if x.dim() != 4 or x.shape[1] != self.in_channels[index]:
-            raise ValueError(f'FedDiff: "{key}" must be (B, {self.in_channels[index]}, H, W), '
-                             f'got {tuple(x.shape)}')
-        return x
-
     def client_code(self, inputs: Dict[str, torch.Tensor], index: int) -> torch.Tensor:
         """``c_m`` (B, rank): what client ``index`` sends for these pixels."""
-        x = self._get(inputs, index)
+        x = self.modality_input(inputs, index)
         return self.comm(index, self.backbone.features(index, x, self.feature_t))
 
     def client_logits(self, inputs: Dict[str, torch.Tensor], index: int,
                       code: Optional[torch.Tensor] = None) -> torch.Tensor:
         """``o_m`` (B, K) of client ``index``'s own head."""
-        x = self._get(inputs, index)
+        x = self.modality_input(inputs, index)
         code = self.client_code(inputs, index) if code is None else code
         return self.client_heads[index](code, x[:, :, x.shape[2] // 2, x.shape[3] // 2])
 
@@ -144,22 +113,9 @@ class FedDiff(LossPredictTensorMixin, BaseModel):
                  for c in codes]
         return self.fusion_head(torch.cat(codes, dim=1))
 
-    def _head_name(self, inputs):
-        present = self.present(inputs)
-        if self.pred_head == 'fused' or (self.pred_head == 'auto' and len(present) == 2):
-            if len(present) != 2:
-                raise KeyError('FedDiff: pred_head="fused" needs both modalities')
-            return 'fused'
-        if self.pred_head == 'auto':
-            return present[0]
-        index = self.modality_keys.index(self.pred_head)
-        if index not in present:
-            raise KeyError(f'FedDiff: pred_head="{self.pred_head}" but it is not in the inputs')
-        return index
-
     # ------------------------------------------------------------- modes
     def logits(self, inputs: Dict[str, torch.Tensor]) -> torch.Tensor:
-        head = self._head_name(inputs)
+        head = self.prediction_head(inputs)
         if head == 'fused':
             return self.fused_logits([self.client_code(inputs, i) for i in range(2)])
         return self.client_logits(inputs, head)
@@ -167,10 +123,10 @@ class FedDiff(LossPredictTensorMixin, BaseModel):
     def loss(self, inputs: Dict[str, torch.Tensor], data_samples) -> dict:
         present = self.present(inputs)
         target = torch.cat([s.gt_label for s in data_samples]).to(
-            self._get(inputs, present[0]).device)
+            self.modality_input(inputs, present[0]).device)
         losses, codes = {}, [None, None]
         for i in present:
-            eps_hat, noise, _ = self.backbone.forward_branch(i, self._get(inputs, i))
+            eps_hat, noise, _ = self.backbone.forward_branch(i, self.modality_input(inputs, i))
             losses[f'loss_diff_{i}'] = self.loss_weights['diff'] * self.diff_loss(eps_hat, noise)
             codes[i] = self.client_code(inputs, i)
             losses[f'loss_aux_{i}'] = self.loss_weights['aux'] * self.cls_loss(
@@ -178,6 +134,3 @@ class FedDiff(LossPredictTensorMixin, BaseModel):
         if len(present) == 2:
             losses['loss_cls'] = self.cls_loss(self.fused_logits(codes), target)
         return losses
-
-    def predict(self, inputs: Dict[str, torch.Tensor], data_samples=None):
-        return scores_to_data_samples(self.logits(inputs).softmax(dim=1), data_samples)

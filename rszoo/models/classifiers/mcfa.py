@@ -41,7 +41,6 @@ Shapes: inputs (N, D_v); class_embeddings (C, D_s); latents (N, d); scores (N, C
 """
 from typing import Dict, List, Optional, Sequence, Union
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel

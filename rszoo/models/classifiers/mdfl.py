@@ -25,21 +25,19 @@ the present modality's own head ``o_m`` when one is missing; ``'fused'`` or a
 modality key forces one. A single-modality baseline of the same model is
 ``modality_keys=('hsi', 'hsi')``.
 """
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import torch
-from mmengine.model import BaseModel
 
 from rszoo.registry import MODELS
 
-from ..utils.forward_modes import LossPredictTensorMixin
-from ..utils.prediction_samples import scores_to_data_samples
+from .base_land_cover import BaseLandCoverClassifier
 
-PRED_HEADS = ('auto', 'fused')
+
 
 
 @MODELS.register_module()
-class MDFL(LossPredictTensorMixin, BaseModel):
+class MDFL(BaseLandCoverClassifier):
     """MDFL-like classifier (see module doc).
 
     Args:
@@ -73,18 +71,8 @@ class MDFL(LossPredictTensorMixin, BaseModel):
                  pred_head: str = 'auto',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='MultimodalDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        if len(in_channels) != 2 or len(modality_keys) != 2:
-            raise ValueError(f'MDFL: two modalities expected, got in_channels={in_channels}, '
-                             f'modality_keys={modality_keys}')
-        if pred_head not in PRED_HEADS and pred_head not in modality_keys:
-            raise ValueError(f'MDFL: pred_head must be one of {PRED_HEADS} or a modality key '
-                             f'{tuple(modality_keys)}, got {pred_head!r}')
-        self.modality_keys = tuple(modality_keys)
-        self.in_channels = tuple(int(c) for c in in_channels)
-        self.num_classes, self.pred_head = num_classes, pred_head
+        super().__init__(in_channels, num_classes, modality_keys, pred_head,
+                         data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.feature_reuse, self.feature_t = feature_reuse, int(feature_t)
         self.loss_weights = {**dict(aux=0.3, diff=1.0), **(loss_weights or {})}
         self.encoders = torch.nn.ModuleList(
@@ -110,24 +98,6 @@ class MDFL(LossPredictTensorMixin, BaseModel):
         self.diff_loss = MODELS.build(diff_loss)
 
     # ------------------------------------------------------------- inputs
-    def _get(self, inputs: Dict[str, torch.Tensor], index: int) -> torch.Tensor:
-        key = self.modality_keys[index]
-        x = inputs[key]
-        if x.dim() != 4 or x.shape[1] != self.in_channels[index]:
-            raise ValueError(f'MDFL: "{key}" must be (B, {self.in_channels[index]}, H, W), '
-                             f'got {tuple(x.shape)}')
-        return x
-
-    def _present(self, inputs: Dict[str, torch.Tensor]) -> List[int]:
-        if not isinstance(inputs, dict):
-            raise TypeError(f'MDFL: inputs must be a dict {{modality: (B, C, H, W)}}, got '
-                            f'{type(inputs).__name__}')
-        present = [i for i, key in enumerate(self.modality_keys) if key in inputs]
-        if not present:
-            raise KeyError(f'MDFL: none of the modalities {self.modality_keys} is in the '
-                           f'inputs (keys: {sorted(inputs)})')
-        return present
-
     @staticmethod
     def _centre(x: torch.Tensor) -> torch.Tensor:
         return x[:, :, x.shape[2] // 2, x.shape[3] // 2]
@@ -135,7 +105,7 @@ class MDFL(LossPredictTensorMixin, BaseModel):
     # ------------------------------------------------------------- forward
     def modality_features(self, inputs: Dict[str, torch.Tensor], index: int) -> torch.Tensor:
         """``f_m`` (B, depth*D, H, W): the encoder's block outputs at ``feature_t``."""
-        return torch.cat(self.encoders[index].features(self._get(inputs, index),
+        return torch.cat(self.encoders[index].features(self.modality_input(inputs, index),
                                                        self.feature_t), dim=1)
 
     def _modality_logits(self, x: torch.Tensor, f: torch.Tensor, index: int) -> torch.Tensor:
@@ -145,32 +115,17 @@ class MDFL(LossPredictTensorMixin, BaseModel):
         g = self.fusion(fs[0], fs[1])
         return self.head(g, torch.cat([self._centre(x) for x in xs], dim=1))
 
-    def _head_name(self, inputs: Dict[str, torch.Tensor]):
-        present = self._present(inputs)
-        if self.pred_head == 'fused' or (self.pred_head == 'auto' and len(present) == 2):
-            if len(present) != 2:
-                missing = [k for i, k in enumerate(self.modality_keys) if i not in present]
-                raise KeyError(f'MDFL: pred_head="fused" needs both modalities; missing '
-                               f'{missing}')
-            return 'fused'
-        if self.pred_head == 'auto':
-            return present[0]
-        index = self.modality_keys.index(self.pred_head)
-        if index not in present:
-            raise KeyError(f'MDFL: pred_head="{self.pred_head}" but it is not in the inputs')
-        return index
-
     def logits(self, inputs: Dict[str, torch.Tensor]) -> torch.Tensor:
         """``(B, K)`` logits of the prediction head (fused, or one modality's own head)."""
-        head = self._head_name(inputs)
+        head = self.prediction_head(inputs)
         if head == 'fused':
-            xs = [self._get(inputs, i) for i in range(2)]
+            xs = [self.modality_input(inputs, i) for i in range(2)]
             return self._fused_logits(xs, [self.modality_features(inputs, i) for i in range(2)])
-        return self._modality_logits(self._get(inputs, head),
+        return self._modality_logits(self.modality_input(inputs, head),
                                      self.modality_features(inputs, head), head)
 
     def loss(self, inputs: Dict[str, torch.Tensor], data_samples) -> dict:
-        xs = [self._get(inputs, i) for i in range(2)]
+        xs = [self.modality_input(inputs, i) for i in range(2)]
         target = torch.cat([s.gt_label for s in data_samples]).to(xs[0].device)
         losses, fs = {}, []
         for i, x in enumerate(xs):
@@ -181,6 +136,3 @@ class MDFL(LossPredictTensorMixin, BaseModel):
                 self._modality_logits(x, fs[i], i), target)
         losses['loss_cls'] = self.cls_loss(self._fused_logits(xs, fs), target)
         return losses
-
-    def predict(self, inputs: Dict[str, torch.Tensor], data_samples=None):
-        return scores_to_data_samples(self.logits(inputs).softmax(dim=1), data_samples)

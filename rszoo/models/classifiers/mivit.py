@@ -36,14 +36,13 @@ of the same model is ``modality_keys=('hsi', 'hsi')`` (both streams see HSI).
 from typing import Dict, List, Optional, Sequence
 
 import torch
-from mmengine.model import BaseModel
 
 from rszoo.registry import MODELS
 
-from ..utils.forward_modes import LossPredictTensorMixin
+from .base_land_cover import BaseLandCoverClassifier
+
 from ..utils.prediction_samples import scores_to_data_samples
 
-PRED_HEADS = ('auto', 'fused')
 
 
 def multiscale_crops(x: torch.Tensor, sizes: Sequence[int]) -> List[torch.Tensor]:
@@ -63,7 +62,7 @@ def multiscale_crops(x: torch.Tensor, sizes: Sequence[int]) -> List[torch.Tensor
 
 
 @MODELS.register_module()
-class MIViT(LossPredictTensorMixin, BaseModel):
+class MIViT(BaseLandCoverClassifier):
     """MIViT (see module doc).
 
     Args:
@@ -106,22 +105,11 @@ class MIViT(LossPredictTensorMixin, BaseModel):
                  pred_head: str = 'auto',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='MultimodalDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        if len(in_channels) != 2 or len(modality_keys) != 2:
-            raise ValueError(f'MIViT: two modalities expected, got in_channels={in_channels}, '
-                             f'modality_keys={modality_keys}')
-        if pred_head not in PRED_HEADS and pred_head not in modality_keys:
-            raise ValueError(f'MIViT: pred_head must be one of {PRED_HEADS} or a modality key '
-                             f'{tuple(modality_keys)}, got {pred_head!r}')
-        self.modality_keys = tuple(modality_keys)
-        self.in_channels = tuple(int(c) for c in in_channels)
+        super().__init__(in_channels, num_classes, modality_keys, pred_head,
+                         data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.base_size, self.scales = int(base_size), tuple(int(k) for k in scales)
         self.sizes = tuple(self.base_size * k for k in self.scales)
-        self.num_classes = num_classes
         num_pixels = self.base_size ** 2
-        self.pred_head = pred_head
         self.distillation = distillation
         self.loss_weights = {**dict(rec=5.0, aux=0.3, kd=1.0), **(loss_weights or {})}
 
@@ -164,16 +152,6 @@ class MIViT(LossPredictTensorMixin, BaseModel):
                              f'{self.in_channels[index]}')
         return multiscale_crops(x, self.sizes)
 
-    def _present(self, inputs: Dict[str, torch.Tensor]) -> List[int]:
-        if not isinstance(inputs, dict):
-            raise TypeError(f'MIViT: inputs must be a dict {{modality: (B, C, H, W)}}, got '
-                            f'{type(inputs).__name__}')
-        present = [i for i, key in enumerate(self.modality_keys) if key in inputs]
-        if not present:
-            raise KeyError(f'MIViT: none of the modalities {self.modality_keys} is in the '
-                           f'inputs (keys: {sorted(inputs)})')
-        return present
-
     # ------------------------------------------------------------- forward
     def extract_feat(self, inputs: Dict[str, torch.Tensor]) -> dict:
         """All the fused path's tensors (both modalities needed)."""
@@ -185,22 +163,6 @@ class MIViT(LossPredictTensorMixin, BaseModel):
         return dict(crops_a=crops_a, crops_b=crops_b, z_a=z_a, z_b=z_b, z_f=z_f,
                     x_vit=x_vit, tokens=tokens, x_cls=x_cls, cnn=cnn, vit=vit)
 
-    def _head_name(self, inputs: Dict[str, torch.Tensor]):
-        present = self._present(inputs)
-        if self.pred_head == 'fused' or (self.pred_head == 'auto' and len(present) == 2):
-            if len(present) != 2:
-                missing = [k for i, k in enumerate(self.modality_keys) if i not in present]
-                raise KeyError(f'MIViT: pred_head="fused" needs both modalities; missing '
-                               f'{missing}')
-            return 'fused'
-        if self.pred_head == 'auto':
-            return present[0]
-        index = self.modality_keys.index(self.pred_head)
-        if index not in present:
-            raise KeyError(f'MIViT: pred_head="{self.pred_head}" but "{self.pred_head}" is not '
-                           f'in the inputs')
-        return index
-
     def single_modality_scores(self, inputs: Dict[str, torch.Tensor], index: int) -> torch.Tensor:
         """Class scores of modality ``index`` alone: its stream + its own head."""
         z = self.encoder.forward_single(self._crops(inputs, index), index)
@@ -208,7 +170,7 @@ class MIViT(LossPredictTensorMixin, BaseModel):
 
     def logits(self, inputs: Dict[str, torch.Tensor]) -> torch.Tensor:
         """``(B, K)`` scores of the prediction head (``x_cls`` or a modality head)."""
-        head = self._head_name(inputs)
+        head = self.prediction_head(inputs)
         if head == 'fused':
             return self.extract_feat(inputs)['x_cls']
         return self.single_modality_scores(inputs, head)
@@ -236,7 +198,7 @@ class MIViT(LossPredictTensorMixin, BaseModel):
         return losses
 
     def predict(self, inputs: Dict[str, torch.Tensor], data_samples=None):
-        head = self._head_name(inputs)
+        head = self.prediction_head(inputs)
         scores = self.logits(inputs)
         # x_cls mixes logits and probabilities; the modality heads give probabilities
         scores = scores.softmax(dim=1) if head == 'fused' or not self._heads_softmax() \
