@@ -30,6 +30,8 @@ AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
     'resnet18_scratch_aid150-20-80_64px_1xb32_40e.py',
     'sskdnet_resnet18_scratch_aid150-50-50_64px_1xb32_16e.py':
     'resnet18_scratch_aid150-50-50_64px_1xb32_16e.py',
+    'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e.py':
+    'efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e.py',
 }
 SSKDNET_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
 # training configs build SSKDNet; `*-deploy.py` evaluate a published branch-free export
@@ -104,6 +106,7 @@ def test_aid150_config_matches_its_baseline(name):
 @pytest.mark.parametrize('name', [
     'sskdnet_resnet18_scratch_aid150-20-80_64px_1xb32_40e.py',
     'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e.py',
+    'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e.py',
 ])
 def test_config_runs_one_train_step_at_64px(name):
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name))

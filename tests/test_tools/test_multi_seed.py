@@ -50,3 +50,14 @@ def test_last_metric_and_summary(tmp_path):
     table = multi_seed.summary(rows, 'accuracy/top1')
     # mean 91, sample std sqrt(2) = 1.41
     assert '| a.py | 0,1 | 91.00 ± 1.41 | 90.00, 92.00 | 1.0 min |' in table
+
+
+def test_checkpoint_of_prefers_the_best_validation_checkpoint(tmp_path):
+    (tmp_path / 'epoch_10.pth').write_bytes(b'x')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_10.pth'))
+    assert multi_seed.checkpoint_of(str(tmp_path)) == (str(tmp_path / 'epoch_10.pth'), 'last')
+    (tmp_path / 'best_accuracy_top1_epoch_7.pth').write_bytes(b'x')
+    assert multi_seed.checkpoint_of(str(tmp_path)) == (
+        str(tmp_path / 'best_accuracy_top1_epoch_7.pth'), 'val')
+    with pytest.raises(FileNotFoundError, match='no best'):
+        multi_seed.checkpoint_of(str(tmp_path / 'missing'))

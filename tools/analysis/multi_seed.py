@@ -1,7 +1,7 @@
 """Train one or more configs over several seeds and report mean +- std.
 
     python tools/analysis/multi_seed.py CONFIG [CONFIG ...] --seeds 0 1 2
-        [--work-dir-root work_dirs/multi_seed] [--out results.jsonl]
+        [--work-dir-root work_dirs/multi_seed] [--record RECORDS.jsonl]
         [--metric accuracy/top1] [--split-token seed0] [--dry-run]
         [--cfg-options k=v ...]
 
@@ -18,11 +18,16 @@ where the seed's split file is the config's with ``--split-token`` (default
 draws, so a seed changes both the data split and the training randomness.
 A missing split file is an error before anything is trained.
 
-Each run's wall time (the ``tools/train.py`` process, start to exit) and
-its last ``--metric`` value (read from mmengine's ``vis_data/scalars.json``,
-i.e. the evaluation after the last epoch) are printed, appended to ``--out``
-as a JSON line, and summarised per config as mean +- sample standard
-deviation (n - 1) over the seeds, as a markdown table.
+With ``--record FILE`` each trained run is then tested once, on its test
+split, by ``tools/test.py CONFIG CKPT --record FILE`` (the same overrides): the
+checkpoint is the best validation one (``best_*.pth``, written when the config
+sets ``save_best``; ``selected_on='val'``) or else the last one
+(``selected_on='last'``), and the results record (``rszoo.utils.records``) is
+appended to FILE. Each run's wall time (training, plus testing with
+``--record``) and its ``--metric`` value (the test record's with ``--record``,
+else the last value in mmengine's ``vis_data/scalars.json``) are printed and
+summarised per config as mean +- sample standard deviation (n - 1) over the
+seeds, as a markdown table.
 """
 import argparse
 import json
@@ -44,7 +49,9 @@ def parse_args(argv=None):
     parser.add_argument('configs', nargs='+', help='config files')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--work-dir-root', default='work_dirs/multi_seed')
-    parser.add_argument('--out', help='append one JSON line per run to this file')
+    parser.add_argument('--record', metavar='FILE',
+                        help='test each run once on its test split and append its results '
+                             'record to FILE (tools/test.py --record)')
     parser.add_argument('--metric', default='accuracy/top1',
                         help='the scalar to report (a key of vis_data/scalars.json)')
     parser.add_argument('--split-token', default='seed0',
@@ -95,6 +102,20 @@ def last_metric(work_dir, metric):
     return value
 
 
+def checkpoint_of(work_dir):
+    """``(path, selected_on)``: the best validation checkpoint when there is
+    one, else the last one (named by ``last_checkpoint``)."""
+    import glob
+    best = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
+    if best:
+        return best[-1], 'val'
+    last = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(last):
+        raise FileNotFoundError(f'no best_*.pth and no last_checkpoint in {work_dir}')
+    with open(last, encoding='utf-8') as f:
+        return f.read().strip(), 'last'
+
+
 def summary(rows, metric):
     lines = [f'| config | seeds | {metric} (mean ± std) | per seed | wall time (mean) |',
              '|---|---|---:|---|---:|']
@@ -128,15 +149,22 @@ def main(argv=None):
             continue
         start = time.perf_counter()
         subprocess.run(cmd, check=True)
-        row = dict(config=path, seed=seed, metric_name=args.metric,
-                   metric=last_metric(work_dir, args.metric),
-                   wall_s=round(time.perf_counter() - start, 1), work_dir=work_dir,
-                   command=' '.join(cmd[1:]), loadavg_after=round(os.getloadavg()[0], 2))
+        if args.record:
+            from rszoo.utils.records import read_records
+            checkpoint, selected_on = checkpoint_of(work_dir)
+            options = cmd[cmd.index('--cfg-options') + 1:]
+            test = [sys.executable, osp.join(REPO, 'tools', 'test.py'), path, checkpoint,
+                    '--work-dir', work_dir, '--record', args.record,
+                    '--selected-on', selected_on, '--cfg-options', *options]
+            print('$ ' + ' '.join(test), flush=True)
+            subprocess.run(test, check=True)
+            value = read_records(args.record)[-1]['metrics'][args.metric]
+        else:
+            value = last_metric(work_dir, args.metric)
+        row = dict(config=path, seed=seed, metric=value,
+                   wall_s=round(time.perf_counter() - start, 1))
         print(json.dumps(row), flush=True)
         rows.append(row)
-        if args.out:
-            with open(args.out, 'a', encoding='utf-8') as f:
-                f.write(json.dumps(row) + '\n')
     if rows:
         print(summary(rows, args.metric))
     return rows

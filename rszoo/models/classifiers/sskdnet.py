@@ -27,7 +27,13 @@ One training step on a batch ``X`` of shape ``(N, 3, H, W)`` with labels ``y``:
 
    with the branch as teacher (:class:`~rszoo.models.losses.KDLoss`). Backbone
    and branch are trained together in one run, with no separate
-   pre-training, as the paper states.
+   pre-training, as the paper states. With ``kd_warmup_iters = W > 0`` the KD
+   term is multiplied by ``min(1, iter / W)`` (ramped from 0, so the student
+   is not pulled towards an untrained teacher's flat targets).
+
+When the neck has ``fusion_weights`` (``DynamicFeatureFusion``,
+``ResidualStageFusion``), the batch mean of each stage's weight is returned as
+``fusion_gate_<i>`` beside the losses: logged, not summed into the loss.
 
 Inference (``predict`` / ``mode='tensor'``) is ImageClassifier's: backbone ->
 fusion neck -> head, the branch is never run; ``tools/model_converters/
@@ -91,6 +97,8 @@ class SSKDNet(ImageClassifier):
             (the default) is the method as described; smaller values bound
             the branch's extra training time (the second backbone pass costs
             about ``ratio`` of the first).
+        kd_warmup_iters (int): iterations over which the KD weight ramps
+            linearly from 0 to its full value; 0 for none. Defaults to 0.
         pretrained, train_cfg, data_preprocessor, init_cfg: as ImageClassifier.
     """
 
@@ -98,7 +106,7 @@ class SSKDNet(ImageClassifier):
     #: converter drops them to make an ``ImageClassifier`` config.
     TRAINING_ONLY_ARGS = ('branch', 'mask_shuffle', 'kd_loss', 'target_index',
                           'attention_index', 'target_layout', 'keep_bn_stats_clean',
-                          'branch_batch_ratio')
+                          'branch_batch_ratio', 'kd_warmup_iters')
     #: state-dict prefixes of the modules used only in training.
     TRAINING_ONLY_PREFIXES = ('branch.', 'mask_shuffle.', 'kd_loss.')
     TARGET_LAYOUTS = ('original', 'shuffled')
@@ -116,6 +124,7 @@ class SSKDNet(ImageClassifier):
                  target_layout: str = 'shuffled',
                  keep_bn_stats_clean: bool = True,
                  branch_batch_ratio: float = 1.0,
+                 kd_warmup_iters: int = 0,
                  pretrained: Optional[str] = None,
                  train_cfg: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
@@ -141,6 +150,18 @@ class SSKDNet(ImageClassifier):
         self.target_layout = target_layout
         self.keep_bn_stats_clean = keep_bn_stats_clean
         self.branch_batch_ratio = branch_batch_ratio
+        if kd_warmup_iters < 0:
+            raise ValueError(f'SSKDNet: kd_warmup_iters must be >= 0, got {kd_warmup_iters}')
+        self.kd_warmup_iters = int(kd_warmup_iters)
+
+    def kd_ramp(self) -> float:
+        """The KD weight factor at the current iteration (``min(1, iter / W)``,
+        1 without a warm-up); the iteration is the Runner's (its message hub)."""
+        if not self.kd_warmup_iters:
+            return 1.0
+        from mmengine.logging import MessageHub
+        it = MessageHub.get_current_instance().get_info('iter', 0)
+        return min(1.0, float(it) / self.kd_warmup_iters)
 
     def _branch_with_head_classes(self, branch: dict) -> dict:
         """``branch`` with ``num_classes`` = the head's when it is not given;
@@ -236,7 +257,12 @@ class SSKDNet(ImageClassifier):
         losses['loss_branch_cls'] = self.branch.classification_loss(teacher_logits,
                                                                     branch_samples)
         losses['loss_restore'] = self.branch.restoration_loss(restored, target)
-        losses['loss_kd'] = self.kd_loss(student_logits[:m], teacher_logits)
+        losses['loss_kd'] = self.kd_ramp() * self.kd_loss(student_logits[:m], teacher_logits)
+        if self.with_neck and hasattr(self.neck, 'fusion_weights'):
+            with torch.no_grad():
+                gate = self.neck.fusion_weights(feats).mean(dim=0)
+            for i, weight in enumerate(gate):
+                losses[f'fusion_gate_{i}'] = weight
         return losses
 
     @classmethod

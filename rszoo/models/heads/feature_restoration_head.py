@@ -16,6 +16,8 @@ head takes one of those feature maps, ``G = feats[in_index]`` of shape
     V      = upsample(ConvModule_1x1(U), (h_t, w_t))             (N, E, h_t, w_t)
     R      = Conv_1x1(ConvModule_3x3(V))                         (N, C_t, h_t, w_t)
     logits = Linear(Dropout(GAP(U)))                             (N, K)
+    (or, with ``cls_in_index`` set, Linear(Dropout(GAP(feats[cls_in_index]))):
+    restoration from a mid stage, classification from the deepest one)
 
 ``R`` restores the *clean* images' low-level feature map ``T`` (a stage of the
 backbone on the unmasked images, detached: stop-gradient), with
@@ -58,6 +60,11 @@ class FeatureRestorationHead(BaseModule):
             Defaults to 64.
         in_index (int): which backbone output feeds the branch. Defaults to -1
             (the deepest returned stage).
+        cls_in_index (int, optional): the backbone output the branch classifies
+            from (pooled, then the linear classifier); None classifies from the
+            restoration trunk ``U``. Defaults to None.
+        cls_in_channels (int, optional): channels of ``feats[cls_in_index]``
+            (required with ``cls_in_index``).
         restore_loss (str): ``'mse'`` or ``'smooth_l1'``. Defaults to ``'mse'``.
         smooth_l1_beta (float): ``beta`` of the smooth-L1 loss. Defaults to 1.
         loss_restore_weight (float): ``w_r``. Defaults to 1.
@@ -88,6 +95,8 @@ class FeatureRestorationHead(BaseModule):
                  hidden_channels: int = 256,
                  decoder_channels: int = 64,
                  in_index: int = -1,
+                 cls_in_index: Optional[int] = None,
+                 cls_in_channels: Optional[int] = None,
                  restore_loss: str = 'mse',
                  smooth_l1_beta: float = 1.0,
                  loss_restore_weight: float = 1.0,
@@ -113,6 +122,10 @@ class FeatureRestorationHead(BaseModule):
         self.hidden_channels = hidden_channels
         self.decoder_channels = decoder_channels
         self.in_index = in_index
+        if (cls_in_index is None) != (cls_in_channels is None):
+            raise ValueError('FeatureRestorationHead: give cls_in_index and cls_in_channels '
+                             f'together, got {cls_in_index!r} and {cls_in_channels!r}')
+        self.cls_in_index, self.cls_in_channels = cls_in_index, cls_in_channels
         self.restore_loss = restore_loss
         self.smooth_l1_beta = smooth_l1_beta
         self.loss_restore_weight = loss_restore_weight
@@ -128,30 +141,34 @@ class FeatureRestorationHead(BaseModule):
             nn.Conv2d(decoder_channels, target_channels, 1))
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-        self.fc = nn.Linear(hidden_channels, num_classes)
+        self.fc = nn.Linear(hidden_channels if cls_in_index is None else cls_in_channels,
+                            num_classes)
         self.loss_cls_module = MODELS.build(loss_cls)
 
-    def _pick(self, feats: Sequence[torch.Tensor]) -> torch.Tensor:
+    @staticmethod
+    def _pick(feats: Sequence[torch.Tensor], index: int, channels: int) -> torch.Tensor:
         if isinstance(feats, torch.Tensor):
             feats = (feats, )
         try:
-            x = feats[self.in_index]
+            x = feats[index]
         except IndexError:
-            raise IndexError(f'FeatureRestorationHead: in_index {self.in_index} does not '
-                             f'fit the {len(feats)} backbone outputs') from None
-        if x.dim() != 4 or x.size(1) != self.in_channels:
-            raise ValueError(f'FeatureRestorationHead: feats[{self.in_index}] has shape '
-                             f'{tuple(x.shape)}, expected (N, {self.in_channels}, h, w)')
+            raise IndexError(f'FeatureRestorationHead: index {index} does not fit the '
+                             f'{len(feats)} backbone outputs') from None
+        if x.dim() != 4 or x.size(1) != channels:
+            raise ValueError(f'FeatureRestorationHead: feats[{index}] has shape '
+                             f'{tuple(x.shape)}, expected (N, {channels}, h, w)')
         return x
 
     def forward(self, feats: Sequence[torch.Tensor],
                 target_size: Tuple[int, int]) -> Tuple[torch.Tensor, torch.Tensor]:
         """``(restored (N, C_t, *target_size), logits (N, K))``."""
-        hidden = self.trunk(self._pick(feats))
+        hidden = self.trunk(self._pick(feats, self.in_index, self.in_channels))
         upsampled = F.interpolate(self.reduce(hidden), size=tuple(target_size), mode='bilinear',
                                   align_corners=False)
         restored = self.decoder(upsampled)
-        logits = self.fc(self.dropout(self.pool(hidden).flatten(1)))
+        cls_feat = hidden if self.cls_in_index is None else self._pick(
+            feats, self.cls_in_index, self.cls_in_channels)
+        logits = self.fc(self.dropout(self.pool(cls_feat).flatten(1)))
         return restored, logits
 
     def restoration_loss(self, restored: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

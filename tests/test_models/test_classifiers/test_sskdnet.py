@@ -24,10 +24,15 @@ def test_loss_returns_the_four_weighted_terms_with_gradients():
     data = model.data_preprocessor(batch(), training=True)
     torch.manual_seed(0)
     losses = model.loss(data['inputs'], data['data_samples'])
-    assert set(losses) == {'loss_cls', 'loss_branch_cls', 'loss_restore', 'loss_kd'}
+    terms = {k: v for k, v in losses.items() if 'loss' in k}  # what mmengine sums
+    assert set(terms) == {'loss_cls', 'loss_branch_cls', 'loss_restore', 'loss_kd'}
+    # the fusion neck's mean stage weights, logged beside the losses
+    gates = [losses[f'fusion_gate_{i}'] for i in range(4)]
+    assert set(losses) - set(terms) == {f'fusion_gate_{i}' for i in range(4)}
+    assert abs(sum(gates).item() - 1.0) < 1e-5
     for key, value in losses.items():
         assert value.dim() == 0 and torch.isfinite(value), key
-    sum(losses.values()).backward()
+    sum(terms.values()).backward()
     for part in ('backbone', 'neck', 'head', 'branch'):
         grads = [p.grad for p in getattr(model, part).parameters() if p.requires_grad]
         assert any(g is not None and g.abs().sum() > 0 for g in grads), part
@@ -118,3 +123,22 @@ def test_predict_and_tensor_modes_never_run_the_branch():
     data = model.data_preprocessor(batch(), training=True)
     model(data['inputs'], data['data_samples'], mode='loss')
     assert calls == ['mask_shuffle', 'branch']
+
+
+def test_kd_weight_ramps_from_zero_over_the_warm_up():
+    from mmengine.logging import MessageHub
+    model = MODELS.build(tiny_model_cfg(kd_warmup_iters=100))
+    model.train()
+    data = model.data_preprocessor(batch(), training=True)
+    hub = MessageHub.get_current_instance()
+    values = {}
+    for it in (0, 25, 100, 400):
+        hub.update_info('iter', it)
+        torch.manual_seed(0)  # the same corruption each time
+        values[it] = model.loss(data['inputs'], data['data_samples'])['loss_kd'].item()
+    hub.update_info('iter', 0)
+    assert values[0] == 0.0
+    assert values[25] == pytest.approx(0.25 * values[100], rel=1e-5)
+    assert values[400] == pytest.approx(values[100], rel=1e-5) and values[100] > 0
+    with pytest.raises(ValueError, match='kd_warmup_iters'):
+        MODELS.build(tiny_model_cfg(kd_warmup_iters=-1))

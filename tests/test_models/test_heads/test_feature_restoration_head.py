@@ -55,3 +55,24 @@ def test_restoration_target_is_standardised_per_image_and_channel():
     with pytest.raises(ValueError, match='target_norm'):
         FeatureRestorationHead(in_channels=32, target_channels=2, num_classes=3,
                                target_norm='batch')
+
+
+def test_restoring_from_a_mid_stage_and_classifying_from_the_deepest():
+    """cls_in_index: the restoration trunk reads feats[in_index], the classifier the pooled
+    feats[cls_in_index] through its linear layer only."""
+    head = FeatureRestorationHead(in_channels=16, in_index=1, cls_in_index=-1,
+                                  cls_in_channels=32, target_channels=8, num_classes=5,
+                                  hidden_channels=16)
+    feats = stage_maps(n=2, requires_grad=True)
+    restored, logits = head(feats, (16, 16))
+    assert restored.shape == (2, 8, 16, 16) and logits.shape == (2, 5)
+    expected = head.fc(feats[-1].mean(dim=(2, 3)))
+    assert torch.allclose(logits, expected, atol=1e-6)
+    logits.sum().backward()
+    assert feats[1].grad is None and feats[-1].grad.abs().sum() > 0
+    with pytest.raises(ValueError, match='together'):
+        FeatureRestorationHead(in_channels=16, target_channels=8, num_classes=5,
+                               cls_in_index=-1)
+    with pytest.raises(ValueError, match=r'feats\[1\] has shape'):
+        FeatureRestorationHead(in_channels=17, in_index=1, target_channels=8,
+                               num_classes=5)(feats, (16, 16))

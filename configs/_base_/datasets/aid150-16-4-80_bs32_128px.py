@@ -1,0 +1,24 @@
+# AID-150px 20/80 with a validation split carved from the training share: of each seeded 20 %
+# training share, 4 % of the data set (1/5 of the share: 400 images) validates and 16 % (1,600)
+# trains; the 80 % test split (8,000 images) is the same file as splits/aid/20-80_seed*_test.txt.
+# Checkpoints and hyper-parameters are chosen on `val`; `test` is read once, at the end
+# (tools/test.py). Split files: splits/aid_val04/ (tools/dataset_converters/make_splits.py
+# --train-ratio 0.2 --val-ratio 0.04 --seed 0 1 2). Images, resizing, augmentation and batch are
+# those of aid150_bs32_128px.py.
+_base_ = ['./aid150_bs32_128px.py']
+
+split = '20-80_seed0'
+train_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_train.txt'))
+val_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_val.txt'))
+test_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    persistent_workers=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type={{_base_.dataset_type}},
+        data_root={{_base_.data_root}},
+        split_file=f'splits/aid_val04/{split}_test.txt',
+        preload=True,
+        pipeline={{_base_.test_pipeline}}),
+)
