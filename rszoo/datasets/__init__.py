@@ -4,6 +4,7 @@ from .aid import AID
 from .band_stats import compute_band_stats, dataset_band_stats
 from .cloud_segmentation import Cloud38, split_tiles
 from .coco_detection import CocoDetectionDataset
+from .coreset_dataset import CoresetDataset
 from .eurosat import EuroSATRGB
 from .eurosat_ms import EuroSATMS
 from .fyh import FYH_CLASSES, FYH
@@ -38,7 +39,8 @@ from .zeroshot import ClassSplit, split_seen_images, ZSLFeatureDataset
 
 __all__ = [
     'AID', 'build_scene_ids', 'ClassSplit', 'Cloud38', 'CocoDetectionDataset',
-    'compute_band_stats', 'dataset_band_stats', 'EpisodicClassSampler', 'EuroSATMS',
+    'compute_band_stats', 'CoresetDataset', 'dataset_band_stats',
+    'EpisodicClassSampler', 'EuroSATMS',
     'EuroSATRGB', 'FYH_CLASSES', 'FYH', 'GridMismatchError', 'Houston2013', 'HRSID',
     'HyperspectralAnomalyDataset', 'IMG_EXTENSIONS', 'list_image_files', 'load_had_mat',
     'LoadBandFiles', 'LoadRSImage', 'make_splits', 'make_stratified_split',

@@ -13,7 +13,7 @@ class EuroSATRGB(RSSceneDataset):
     IEEE JSTARS 12(7), 2019.
 
     ``data_root`` is the class-folder root of the RGB archive: ``2750`` in
-    the original ``EuroSAT.zip``, ``EuroSATRGB`` in the Zenodo re-release
+    the original ``EuroSAT.zip``, ``EuroSAT_RGB`` in the Zenodo re-release
     (``<data_root>/AnnualCrop/AnnualCrop_1.jpg``, ...). Folder names and
     order as released, confirmed with torchgeo's ``EuroSAT``
     (``microsoft/torchgeo``: ``torchgeo/datasets/eurosat.py``,

@@ -32,7 +32,7 @@ class EuroSATMS(RSSceneDataset):
 
     ``data_root`` is the class-folder root of the multispectral archive:
     ``ds/images/remote_sensing/otherDatasets/sentinel_2/tif`` in the original
-    ``EuroSATallBands.zip``, ``EuroSATMS`` in the Zenodo re-release
+    ``EuroSATallBands.zip``, ``EuroSAT_MS`` in the Zenodo re-release
     (``<data_root>/AnnualCrop/AnnualCrop_1.tif``, ...). Classes and labels
     as :class:`EuroSATRGB` (torchgeo's ``EuroSAT``).
 

@@ -71,7 +71,11 @@ def test_config_builds_with_consistent_class_counts(path):
     # the class count is stated once: the branch takes the head's, no top-level variable
     assert 'num_classes' not in cfg.model.branch and 'num_classes' not in cfg
     assert cfg.train_dataloader.dataset.split_file.endswith('_seed0_train.txt')
-    assert cfg.val_dataloader.dataset.split_file.endswith('_seed0_test.txt')
+    assert cfg.test_dataloader.dataset.split_file.endswith('_seed0_test.txt')
+    if 'aid_val04' in cfg.train_dataloader.dataset.split_file:  # validated on val, not test
+        assert cfg.val_dataloader.dataset.split_file.endswith('_seed0_val.txt')
+    else:  # the first build's configs (their val = test)
+        assert cfg.val_dataloader.dataset.split_file.endswith('_seed0_test.txt')
     model = MODELS.build(cfg.model)
     assert isinstance(model, SSKDNet)
     assert model.branch.num_classes == model.head.num_classes == len(classes)

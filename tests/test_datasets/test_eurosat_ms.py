@@ -17,7 +17,7 @@ from rszoo.datasets import EuroSATMS, EuroSATRGB, dataset_band_stats  # noqa: E4
 from rszoo.registry import DATASETS, MODELS  # noqa: E402
 
 from conftest import REPO_ROOT  # noqa: E402
-ROOT = REPO_ROOT / 'tests' / 'data' / 'eurosat_ms' / 'EuroSATMS'
+ROOT = REPO_ROOT / 'tests' / 'data' / 'eurosat_ms' / 'EuroSAT_MS'
 LOAD_ALL = dict(type='LoadRSImage', expected_bands=None)
 
 
@@ -65,7 +65,7 @@ def test_plot_true_colour():
 
 
 def test_preload_and_on_corrupt_skip_read_geotiffs(tmp_path):
-    root = tmp_path / 'EuroSATMS'
+    root = tmp_path / 'EuroSAT_MS'
     shutil.copytree(ROOT, root)
     bad = root / 'River' / 'River_2.tif'
     bad.write_bytes((root / 'River' / 'River_1.tif').read_bytes()[:3000])

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Write the tiny fake EuroSAT-MS tree used by ``tests/test_datasets/test_eurosat_ms.py``.
 
-Layout as the Zenodo ``EuroSATMS`` release (``<root>/<Class>/<Class>_<n>.tif``):
+Layout as the Zenodo ``EuroSAT_MS`` release (``<root>/<Class>/<Class>_<n>.tif``):
 one 64x64, 13-band, uint16 GeoTIFF per class (bands B01..B12 then B8A, the
 files' order), georeferenced like a Sentinel-2 UTM tile (10 m pixels), DEFLATE
 with a horizontal predictor so each file is a few kB. Pixel values are ramps
@@ -26,7 +26,7 @@ CLASSES = ('AnnualCrop', 'Forest', 'HerbaceousVegetation', 'Highway', 'Industria
 # B01 B02 B03 B04 B05 B06 B07 B08 B09 B10 B11 B12 B8A  (file order)
 LEVELS = (1300, 1100, 1000, 900, 1200, 2000, 2300, 2200, 800, 12, 1800, 1100, 2500)
 SIZE = 64
-ROOT = 'EuroSATMS'
+ROOT = 'EuroSAT_MS'
 
 
 def make_image(rng: np.random.Generator, class_index: int) -> np.ndarray:
