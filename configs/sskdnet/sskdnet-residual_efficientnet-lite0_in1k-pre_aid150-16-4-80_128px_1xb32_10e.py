@@ -7,13 +7,8 @@
 _base_ = [
     '../_base_/models/sskdnet-residual_efficientnet-lite0_30cls.py',
     '../_base_/datasets/aid150-16-4-80_bs32_128px.py',
-    '../_base_/schedules/sgd_cosine_20e.py',
+    '../_base_/schedules/sgd_cosine_10e_val-best.py',
     '../_base_/default_runtime.py',
 ]
-param_scheduler = [
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=0, T_max=10, eta_min=0.0,
-         convert_to_iter_based=True),
-]
-train_cfg = dict(max_epochs=10, val_interval=1)
 default_hooks = dict(checkpoint=dict(interval=10, save_best='accuracy/top1', rule='greater',
                                      max_keep_ckpts=1))
