@@ -93,6 +93,8 @@ from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import DefaultScope  # noqa: E402
 
 from rszoo.utils import register_all_modules  # noqa: E402
+from rszoo.utils.records import (argv_of, command_line, git_state,  # noqa: E402
+                                 machine_description)
 from rszoo.utils.config_utils import (apply_dataloader_defaults,  # noqa: E402
                                       merge_cfg_options)
 
@@ -582,7 +584,9 @@ def main(argv=None):
         omp_wait_policy=os.environ.get('OMP_WAIT_POLICY'),
         gomp_spincount=os.environ.get('GOMP_SPINCOUNT'),
         loadavg_before=round(load_before, 2), loadavg_after=round(os.getloadavg()[0], 2),
-        time=datetime.datetime.now().isoformat(timespec='seconds'))
+        time=datetime.datetime.now().isoformat(timespec='seconds'),
+        # provenance, as a results record carries it (shared/results-records.md)
+        **git_state(), command=command_line(argv_of(argv)), machine=machine_description())
     if runner and runner['threads_in_run'] != threads:
         print(f'note: the Runner changed torch threads from {threads} to '
               f'{runner["threads_in_run"]}', flush=True)

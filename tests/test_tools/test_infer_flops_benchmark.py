@@ -265,6 +265,9 @@ def test_benchmark_writes_a_json_line(tmp_path, aid_root):
         assert row[key] > 0, key
     assert len(row['bare_train_img_s_runs']) == 2
     assert 0 <= row['runner_data_wait_share'] < 1
+    # provenance as a results record has it
+    assert row['command'].startswith('python tools/benchmark.py ') and 'CPU cores' in row['machine']
+    assert 'commit' in row and 'dirty' in row
     assert '| tiny_resnet_aid150.py | 32x32 | 16 |' in out.stdout
     assert 'runner/bare' in out.stdout
 
