@@ -9,6 +9,7 @@ from . import (anomaly_detectors, backbones, class_embeddings, classifiers, data
                dense_heads, detectors, heads, losses, necks, segmentors, selfsup, task_modules,
                utils, vae)
 from .backbones import *  # noqa: F401,F403
+from . import compression  # noqa: F401  (PIC-PQ pruning + quantisation)
 
 __all__ = [
     'anomaly_detectors', 'backbones', 'class_embeddings', 'classifiers', 'data_preprocessors',

@@ -1,0 +1,43 @@
+# PIC-PQ (arXiv:2312.00851) on the rszoo ResNet-18 baseline: the dense model of
+# configs/baseline/resnet18_scratch_aid150-20-80_64px_1xb32_40e.py, pruned to 45 % of its FLOPs
+# (the authors' ResNet-56 / CIFAR-10 setting: 55 % away) with the physics-inspired criterion
+# (feature-map rank FP, (a, b) learned by regularized evolution), bits from Bmax and lambda,
+# then fine-tuned here for 30 epochs in three stages of 10, each with its own cosine cycle
+# (lr 0.01, the authors' fine-tune lr): full precision, activations quantized (the authors'
+# stage A), weights and activations quantized (stage W+A).
+#
+# Step 1 (writes `compression.out_dir`): tools/model_converters/picpq_compress.py THIS_CONFIG
+#   work_dirs/resnet18_scratch_aid150-20-80_64px_1xb32_40e/epoch_40.pth
+# Step 2: tools/train.py THIS_CONFIG (loads the pruned checkpoint); see configs/picpq/README.md.
+_base_ = ['../baseline/resnet18_scratch_aid150-20-80_64px_1xb32_40e.py']
+
+compress_dir = 'work_dirs/picpq_resnet18_scratch_aid150-20-80_64px_1xb32_30e_flops45/compress'
+# read by tools/model_converters/picpq_compress.py (its flags override these)
+compression = dict(
+    method='PIC-PQ',
+    out_dir=compress_dir,
+    input_shape=(3, 64, 64),
+    importance=dict(type='FeatureMapRank', num_batches=24),  # 24 x 32 = the authors' 6 x 128
+    pruner=dict(flops_target=0.45, safeguard=0.1, min_channels=2),
+    evolution=dict(population=64, tournament=16, iterations=400, mutation_rate=0.1),
+    fitness=dict(steps=200, lr=0.01, momentum=0.9, weight_decay=5e-4),
+    # Bmax: stem 32 (full precision, as the authors' stem), then stages 1-4
+    bits=dict(bmax=[32, 8, 6, 4, 4], lam=1 / 6, min_bits=2),
+    heldout_ratio=0.1,
+    seed=0,
+)
+
+model = dict(
+    _delete_=True,
+    type='CompressedModel',
+    model=_base_.model,
+    plan=f'{compress_dir}/plan.json')
+load_from = f'{compress_dir}/pruned.pth'
+
+optim_wrapper = dict(optimizer=dict(lr=0.01))
+param_scheduler = [
+    dict(type='CosineRestartLR', periods=[10, 10, 10], restart_weights=[1, 1, 1], eta_min=0.0,
+         by_epoch=True, convert_to_iter_based=True),
+]
+train_cfg = dict(max_epochs=30, val_interval=10)  # validated at the end of each stage
+custom_hooks = [dict(type='FakeQuantHook', activations_from_epoch=10, weights_from_epoch=20)]
