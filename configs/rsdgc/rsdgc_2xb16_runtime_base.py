@@ -3,9 +3,9 @@
 # (the baseline's global batch 32, so its learning rate), the gradient exchange through
 # CommHookDDP, and the bytes each process sends per step in the logs (CommBytesHook).
 # Each config of this folder sets `model_wrapper_cfg.comm_hook`; see README.md. Warm-up of the
-# compressed configs: 252 steps = 4 epochs (DGC's length) of 63 steps (2,000 images / 32).
+# compressed configs: 200 steps = 4 epochs (DGC's length) of 50 steps (1,600 images / 32).
 # Run: bash tools/dist_train.sh CONFIG 2   (gloo on CPU, nccl on GPUs)
-_base_ = ['../baseline/resnet18_scratch_aid150-20-80_64px_1xb32_40e.py']
+_base_ = ['../baseline/resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py']
 
 train_dataloader = dict(batch_size=16)  # per process
 

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'picpq')
 BASELINE = osp.join(REPO_ROOT, 'configs', 'baseline',
-                    'resnet18_scratch_aid150-20-80_64px_1xb32_40e.py')
-PICPQ = 'picpq_resnet18_scratch_aid150-20-80_64px_1xb32_30e_flops45'
-MAGNITUDE = 'magnitude-8bit_resnet18_scratch_aid150-20-80_64px_1xb32_30e_flops45'
+                    'resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py')
+PICPQ = 'picpq_resnet18_scratch_aid150-16-4-80_64px_1xb32_30e_flops45'
+MAGNITUDE = 'magnitude-8bit_resnet18_scratch_aid150-16-4-80_64px_1xb32_30e_flops45'
 
 
 def load(stem):

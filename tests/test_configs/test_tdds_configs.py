@@ -19,14 +19,14 @@ pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'tdds')
 BASELINE = osp.join(REPO_ROOT, 'configs', 'baseline',
-                    'resnet18_scratch_aid150-20-80_64px_1xb32_40e.py')
-RECORD = 'tdds_resnet18_scratch_aid150-20-80_64px_1xb32_40e_record'
+                    'resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py')
+RECORD = 'tdds_resnet18_scratch_aid150-16-4-80_64px_1xb32_40e_record'
 CORESET_CONFIGS = {  # config stem -> the file make_coreset.py writes for it
-    'tdds_resnet18_scratch_aid150-20-80_64px_1xb32_40e_keep30': 'tdds_keep30.json',
-    'tdds_resnet18_scratch_aid150-20-80_64px_1xb32_40e_keep50': 'tdds_keep50.json',
-    'random-subset_resnet18_scratch_aid150-20-80_64px_1xb32_40e_keep30':
+    'tdds_resnet18_scratch_aid150-16-4-80_64px_1xb32_40e_keep30': 'tdds_keep30.json',
+    'tdds_resnet18_scratch_aid150-16-4-80_64px_1xb32_40e_keep50': 'tdds_keep50.json',
+    'random-subset_resnet18_scratch_aid150-16-4-80_64px_1xb32_40e_keep30':
         'random_keep30_seed0.json',
-    'random-subset_resnet18_scratch_aid150-20-80_64px_1xb32_40e_keep50':
+    'random-subset_resnet18_scratch_aid150-16-4-80_64px_1xb32_40e_keep50':
         'random_keep50_seed0.json',
 }
 
@@ -68,7 +68,7 @@ def test_a_coreset_config_builds_on_aid(aid_root, tmp_path):
     """The 30 % config's data set on the tiny AID split, with a coreset made by the tool
     for that split from a (made-up) trajectory: 36 of the 120 images."""
     from rszoo.datasets.pruning import dataset_fingerprint
-    cfg = load('tdds_resnet18_scratch_aid150-20-80_64px_1xb32_40e_keep30')
+    cfg = load('tdds_resnet18_scratch_aid150-16-4-80_64px_1xb32_40e_keep30')
     inner = copy.deepcopy(cfg.train_dataloader.dataset.dataset)
     inner.update(data_root=str(aid_root), preload=False,
                  split_file='tests/data/splits/aid_tiny_train.txt')

@@ -16,12 +16,12 @@ from conftest import REPO_ROOT
 
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'rsdgc')
 BASELINE = osp.join(REPO_ROOT, 'configs', 'baseline',
-                    'resnet18_scratch_aid150-20-80_64px_1xb32_40e.py')
+                    'resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py')
 CONFIGS = {  # config stem -> comm hook type
-    'dense-allreduce_resnet18_scratch_aid150-20-80_64px_2xb16_40e': 'allreduce',
-    'topk-ef_resnet18_scratch_aid150-20-80_64px_2xb16_40e': 'topk',
-    'powersgd_resnet18_scratch_aid150-20-80_64px_2xb16_40e': 'powersgd',
-    'rsdgc_resnet18_scratch_aid150-20-80_64px_2xb16_40e': 'rsdgc',
+    'dense-allreduce_resnet18_scratch_aid150-16-4-80_64px_2xb16_40e': 'allreduce',
+    'topk-ef_resnet18_scratch_aid150-16-4-80_64px_2xb16_40e': 'topk',
+    'powersgd_resnet18_scratch_aid150-16-4-80_64px_2xb16_40e': 'powersgd',
+    'rsdgc_resnet18_scratch_aid150-16-4-80_64px_2xb16_40e': 'rsdgc',
 }
 
 
@@ -51,12 +51,12 @@ def test_config_is_the_baseline_on_2x16_with_a_comm_hook(stem):
 
 
 def test_rsdgc_and_topk_share_budget_and_warm_up():
-    rsdgc = load('rsdgc_resnet18_scratch_aid150-20-80_64px_2xb16_40e').model_wrapper_cfg.comm_hook
-    topk = load('topk-ef_resnet18_scratch_aid150-20-80_64px_2xb16_40e').model_wrapper_cfg.comm_hook
+    rsdgc = load('rsdgc_resnet18_scratch_aid150-16-4-80_64px_2xb16_40e').model_wrapper_cfg.comm_hook
+    topk = load('topk-ef_resnet18_scratch_aid150-16-4-80_64px_2xb16_40e').model_wrapper_cfg.comm_hook
     shared = ('density', 'start_iter', 'warmup_iters', 'error_feedback', 'compress_vectors')
     assert {k: rsdgc[k] for k in shared} == {k: topk[k] for k in shared}
-    assert rsdgc.warmup_iters == 4 * 63  # 4 epochs of 2,000 images / 32
-    powersgd = load('powersgd_resnet18_scratch_aid150-20-80_64px_2xb16_40e')
+    assert rsdgc.warmup_iters == 4 * 50  # 4 epochs of 1,600 images / 32
+    powersgd = load('powersgd_resnet18_scratch_aid150-16-4-80_64px_2xb16_40e')
     assert powersgd.model_wrapper_cfg.comm_hook.start_powerSGD_iter == rsdgc.warmup_iters
 
 
@@ -65,7 +65,7 @@ def test_the_budget_is_more_than_50x_on_this_resnet18():
     from rszoo.registry import MODELS
     from rszoo.utils import register_all_modules
     register_all_modules()
-    cfg = load('rsdgc_resnet18_scratch_aid150-20-80_64px_2xb16_40e')
+    cfg = load('rsdgc_resnet18_scratch_aid150-16-4-80_64px_2xb16_40e')
     params = list(MODELS.build(cfg.model).parameters())
     matrices = [p.numel() for p in params if p.dim() >= 2]
     vectors = sum(p.numel() for p in params if p.dim() < 2)

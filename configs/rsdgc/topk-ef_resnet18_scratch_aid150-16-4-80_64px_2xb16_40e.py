@@ -8,6 +8,6 @@ model_wrapper_cfg = dict(
         type='topk',
         density=0.009,
         start_iter=0,
-        warmup_iters=252,  # 4 epochs
+        warmup_iters=200,  # 4 epochs
         error_feedback=True,
         compress_vectors=False))

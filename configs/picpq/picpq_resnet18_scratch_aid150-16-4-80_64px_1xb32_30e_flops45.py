@@ -1,5 +1,5 @@
 # PIC-PQ (arXiv:2312.00851) on the rszoo ResNet-18 baseline: the dense model of
-# configs/baseline/resnet18_scratch_aid150-20-80_64px_1xb32_40e.py, pruned to 45 % of its FLOPs
+# configs/baseline/resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py, pruned to 45 % of its FLOPs
 # (the authors' ResNet-56 / CIFAR-10 setting: 55 % away) with the physics-inspired criterion
 # (feature-map rank FP, (a, b) learned by regularized evolution), bits from Bmax and lambda,
 # then fine-tuned here for 30 epochs in three stages of 10, each with its own cosine cycle
@@ -7,11 +7,11 @@
 # stage A), weights and activations quantized (stage W+A).
 #
 # Step 1 (writes `compression.out_dir`): tools/model_converters/picpq_compress.py THIS_CONFIG
-#   work_dirs/resnet18_scratch_aid150-20-80_64px_1xb32_40e/epoch_40.pth
+#   work_dirs/resnet18_scratch_aid150-16-4-80_64px_1xb32_40e/epoch_40.pth
 # Step 2: tools/train.py THIS_CONFIG (loads the pruned checkpoint); see configs/picpq/README.md.
-_base_ = ['../baseline/resnet18_scratch_aid150-20-80_64px_1xb32_40e.py']
+_base_ = ['../baseline/resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py']
 
-compress_dir = 'work_dirs/picpq_resnet18_scratch_aid150-20-80_64px_1xb32_30e_flops45/compress'
+compress_dir = 'work_dirs/picpq_resnet18_scratch_aid150-16-4-80_64px_1xb32_30e_flops45/compress'
 # read by tools/model_converters/picpq_compress.py (its flags override these)
 compression = dict(
     method='PIC-PQ',

@@ -1,0 +1,15 @@
+# TDDS step 3: ResNet-18 from scratch on the TDDS coreset keeping 30 % of AID-150px 16/4/80
+# (480 of the 1,600 training images with the highest TDDS scores: T=30 epochs, window W=10,
+# beta=0.9, of the scoring run tdds_resnet18_scratch_aid150-16-4-80_64px_1xb32_40e_record.py).
+# The baseline's recipe unchanged: 40 epochs (15 iterations an epoch instead of 50; the
+# authors keep the epochs, not the iterations), tested on the full 8,000-image test split.
+# The coreset file comes from tools/dataset_converters/make_coreset.py (configs/tdds/README.md).
+_base_ = ['../baseline/resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py']
+
+coreset_dir = 'work_dirs/tdds_resnet18_scratch_aid150-16-4-80_64px_1xb32_40e_record/coresets'
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='CoresetDataset',
+        index_file=f'{coreset_dir}/tdds_keep30.json',
+        dataset=_base_.train_dataloader.dataset))
