@@ -56,9 +56,13 @@ def test_every_config_is_listed_in_the_metafile():
             assert entry['Results'][0]['Metrics']['Top 1 Accuracy'] > 0
             continue
         assert 'Weights' not in entry  # training configs publish nothing themselves
-        # no training config has a recorded result yet (the earlier 3-seed figures had no
-        # record and are withdrawn); figures come back through records
-        assert entry['Results'] is None, entry['Name']
+        # only the redesign is measured (its figures are its records' aggregate:
+        # tests/test_utils/test_metafile_results.py); the first build's 3-seed figures had no
+        # record and are withdrawn
+        if entry['Name'].startswith('sskdnet-residual_'):
+            assert len(entry['Results'][0]['Metrics']['Top 1 Accuracy (per seed)']) == 3
+        else:
+            assert entry['Results'] is None, entry['Name']
 
 
 @pytest.mark.parametrize('path', TRAIN_CONFIGS, ids=osp.basename)
