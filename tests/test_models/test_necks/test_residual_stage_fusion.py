@@ -64,3 +64,17 @@ def test_bad_inputs_are_named():
         neck(stage_maps()[:2])
     with pytest.raises(ValueError, match=r'input 1 has shape .*expected \(N, 16'):
         neck(stage_maps(channels=(8, 17, 32)))
+
+
+def test_normalised_gate_input_makes_the_gate_blind_to_the_feature_scale():
+    feats = stage_maps()
+    plain = ResidualStageFusion(in_channels=(8, 16, 32))
+    normed = ResidualStageFusion(in_channels=(8, 16, 32), norm_gate_input=True)
+    for neck in (plain, normed):
+        with torch.no_grad():
+            neck.gate.weight.normal_(0, 0.1, generator=torch.Generator().manual_seed(0))
+    scaled = tuple(10 * f for f in feats)
+    assert torch.allclose(normed.fusion_weights(feats), normed.fusion_weights(scaled), atol=1e-4)
+    assert not torch.allclose(plain.fusion_weights(feats), plain.fusion_weights(scaled), atol=1e-2)
+    # still the baseline at step 0 (zero projections)
+    assert torch.equal(normed(feats)[0], feats[-1].mean(dim=(2, 3)))
