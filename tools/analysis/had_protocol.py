@@ -38,6 +38,7 @@ import time
 
 
 from rszoo.fileio import REPO_ROOT, atomic_write_bytes, data_root
+from rszoo.utils.metafile_results import SCENE_SETS
 
 CFG_DIR = osp.join(REPO_ROOT, 'configs', 'stad')
 RX_CONFIG = osp.join(CFG_DIR, 'rx_had-abu-hydice-sandiego.py')
@@ -50,9 +51,7 @@ STAD_INPUT_STF_MODEL = 'stad_c50_16px_had-loso_stf-on-inputs'
 METHODS = {RX_MODEL: 'RX', STAD_MODEL: 'STAD', STAD_INPUT_STF_MODEL: 'STAD (STF on inputs)'}
 DATASET = 'had-abu-hydice-sandiego'
 #: the scenes the STAD authors also ran (data/read.py of their repo); hydice is extra
-AUTHORS_SCENES = ('abu-airport-1', 'abu-airport-2', 'abu-airport-3', 'abu-airport-4',
-                  'abu-beach-1', 'abu-beach-2', 'abu-beach-3', 'abu-urban-1', 'abu-urban-2',
-                  'abu-urban-3', 'abu-urban-4', 'abu-urban-5', 'sandiego')
+AUTHORS_SCENES = SCENE_SETS[DATASET]
 #: the authors' logged AUC(D,F) on their copies (data/read.py:6-34): (STAD, RX)
 AUTHORS_LOG = {
     'abu-airport-1': (.8805, .8623), 'abu-airport-2': (.9513, .9101),
