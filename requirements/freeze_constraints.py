@@ -23,7 +23,8 @@ HERE = osp.dirname(osp.abspath(__file__))
 REPO = osp.dirname(HERE)
 OUT = osp.join(HERE, 'constraints.txt')
 SOURCES = ['requirements.txt', 'requirements/zeroshot.txt', 'requirements/det.txt',
-           'requirements/vis.txt', 'requirements/federated.txt', 'requirements/tests.txt']
+           'requirements/vis.txt', 'requirements/federated.txt', 'requirements/lite.txt',
+           'requirements/tests.txt']
 HEADER = """\
 # The exact versions measured to work together (python {python}, CPU); use with
 #   pip install -e ".[tests]" -c requirements/constraints.txt

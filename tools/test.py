@@ -2,7 +2,7 @@
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out preds.pkl|.json]
         [--confusion-matrix cm.png] [--show-dir DIR] [--cfg-options k=v ...] [--launcher pytorch]
-        [--record FILE [--model NAME] [--selected-on last|val]]
+        [--record FILE [--model NAME] [--selected-on last|val] [--extra-metrics JSON]]
 
 The checkpoint is loaded strictly: a key or shape that does not match the model is an error.
 ``--record FILE`` appends a results record (:mod:`rszoo.utils.records`) of the test-split
@@ -30,7 +30,7 @@ from rszoo.utils import init_cpu_distributed, register_all_modules  # noqa: E402
 from rszoo.utils.config_utils import (apply_dataloader_defaults,  # noqa: E402
                                       default_work_dir, merge_cfg_options)
 from rszoo.utils.records import (SELECTED_ON, append_record, argv_of,  # noqa: E402
-                                 make_record)
+                                 load_metrics_file, make_record, merge_metrics)
 
 
 def parse_args(argv=None):
@@ -62,6 +62,11 @@ def parse_args(argv=None):
         '--selected-on', choices=SELECTED_ON,
         help='how CHECKPOINT was chosen, for the record (default: "val" for a '
         'best_*.pth checkpoint, else "last")')
+    parser.add_argument(
+        '--extra-metrics', metavar='JSON',
+        help='a JSON file of flat numeric metrics the training measured (e.g. the '
+        'train_summary.json of tools/analysis/multi_seed.py: bytes sent per step, training '
+        'wall time), added to the record\'s metrics; a name the test also reports is an error')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -138,9 +143,12 @@ def main(argv=None):
     if args.record and runner.rank == 0:
         selected_on = args.selected_on or (
             'val' if osp.basename(args.checkpoint).startswith('best') else 'last')
+        recorded = dict(metrics)
+        if args.extra_metrics:
+            recorded = merge_metrics(recorded, load_metrics_file(args.extra_metrics))
         record = make_record(
             model=args.model or osp.splitext(osp.basename(args.config))[0],
-            config=args.config, cfg=cfg, metrics=metrics, eval_split='test',
+            config=args.config, cfg=cfg, metrics=recorded, eval_split='test',
             selected_on=selected_on, wall_s=time.perf_counter() - start,
             argv=argv_of(argv))
         append_record(args.record, record)

@@ -58,6 +58,7 @@ model = dict(
     concentration_start_iter=pretrain_epochs * episodes_per_epoch,
     freeze_backbone_iters=pretrain_epochs * episodes_per_epoch,
     calibration_gamma=0.0,   # the authors: 0.7 (ZSL scripts), 1e-4 (GZSL); here: the metric's
+    attribute_normalization='zscore',   # rszoo's choice (the authors use their .mat as stored)
     data_preprocessor=dict(type='ClsDataPreprocessor', mean=clip_mean, std=clip_std,
                            to_rgb=True),
 )

@@ -13,9 +13,10 @@
 # Make the attribute matrix first (from the repository root):
 #   python tools/zeroshot/annotate_attributes.py configs/dsva/dsva_vit-small_aid150-25-5_1xb24.py \
 #       --model-name ViT-B-32 --pretrained /path/to/local/open_clip_checkpoint.pt
-#   # or, without CLIP weights (the fallback; its .meta.json says so):
+#   # or, without CLIP weights, the text-only fallback into its own file (its .meta.json says
+#   # so; give that file as model.class_attributes / zsl_protocol.py --embeddings):
 #   python tools/zeroshot/annotate_attributes.py configs/dsva/dsva_vit-small_aid150-25-5_1xb24.py \
-#       --text-only
+#       --text-only --out work_dirs/dsva/attributes/aid150_text-only-minilm.npy
 #
 # CPU-sized variant (2 cores): --cfg-options model.backbone.arch=deit-tiny img_size=64 and
 #   model.backbone.img_size=64 model.backbone.patch_size=8 (8 x 8 patches of 8 px), the
@@ -36,7 +37,7 @@ attribute_annotation = dict(
     dataset=dict(type='AID', data_root=data_root),   # every image of all 30 classes
     class_split=class_split,
     vocabulary='configs/dsva/attributes/rs_visual_attributes.txt',
-    normalize='none',        # plain per-class mean of cosine similarities
+    normalize='none',        # plain per-class mean of cosine similarities (the model z-scores)
     max_per_class=None,      # all images of each class
     batch_size=32,
     out=attribute_file,
@@ -69,6 +70,9 @@ model = dict(
     freeze_backbone_iters=0,       # a scratch ViT must learn from the start (README)
     calibration_gamma=0.0,         # GZSL calibration is the metric's (tuned on val_*)
     class_subset='test',           # 'val': the validation classes (tools/zeroshot/zsl_protocol.py)
+    # each attribute column z-scored over the run's classes at load time (rszoo's choice: the
+    # authors' released code uses its matrix as stored; configs/dsva/README.md)
+    attribute_normalization='zscore',
     data_preprocessor=dict(
         type='ClsDataPreprocessor',
         mean=[123.675, 116.28, 103.53],

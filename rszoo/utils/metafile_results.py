@@ -43,6 +43,11 @@ METRIC_KEYS: Dict[str, Tuple[str, int]] = {
     'GZSL Seen': ('gzsl/seen', 2), 'GZSL Unseen': ('gzsl/unseen', 2),
     'GZSL H': ('gzsl/H', 2), 'GZSL H (no calibration)': ('gzsl/H_gamma0', 2),
     'AUSUC': ('gzsl/ausuc', 2),
+    # what the training measured (rszoo.utils.train_summary, tools/analysis/multi_seed.py)
+    'Bytes per step after warm-up': ('train_comm_bytes_last_epoch', 0),
+    'Compression after warm-up': ('train_comm_compression_last_epoch', 1),
+    'Seconds per step': ('train_time_mean', 3),
+    'Training wall time (s)': ('train_wall_s', 0),
 }
 #: the scenes a per-scene model's plain figures average, by record ``dataset``:
 #: for the HAD scenes, the 13 the STAD authors also ran (12 ABU + San Diego)

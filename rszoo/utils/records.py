@@ -215,6 +215,44 @@ def scalar_metrics(metrics: Mapping[str, Any]) -> Dict[str, float]:
     return out
 
 
+def load_metrics_file(path: str) -> Dict[str, float]:
+    """A JSON file of flat numeric metrics (``{"train_wall_s": 412.0}``), e.g. a
+    training summary (:mod:`rszoo.utils.train_summary`) to add to a record."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'metrics file {path} does not exist') from None
+    except json.JSONDecodeError as err:
+        raise RecordError(f'{path} is not JSON ({err})') from None
+    if not isinstance(data, Mapping):
+        raise RecordError(f'{path} must hold a JSON object of metric: number, got '
+                          f'{type(data).__name__}')
+    for key, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RecordError(f'{path}: metric {key!r} must be a number, got {value!r}')
+    return {str(k): float(v) for k, v in data.items()}
+
+
+def merge_metrics(metrics: Mapping[str, Any], extra: Mapping[str, float]) -> Dict[str, Any]:
+    """``metrics`` with ``extra`` added; a name in both is an error (a training
+    figure never overwrites an evaluation figure)."""
+    clash = sorted(set(metrics) & set(extra))
+    if clash:
+        raise RecordError(f'metrics {clash} are both evaluated and given as extra metrics')
+    return {**metrics, **extra}
+
+
+def _train_subset(cfg: Mapping) -> Optional[str]:
+    """The index file of a wrapped training set (``CoresetDataset``), if any."""
+    dataset = (cfg.get('train_dataloader') or {}).get('dataset') or {}
+    while isinstance(dataset, Mapping):
+        if dataset.get('index_file'):
+            return f'{dataset.get("type", "subset")} of the train split: {dataset["index_file"]}'
+        dataset = dataset.get('dataset')
+    return None
+
+
 def make_record(*,
                 model: str,
                 config: str,
@@ -271,6 +309,9 @@ def make_record(*,
             timespec='seconds'),
         **dict(extra or {}),
     }
+    subset = _train_subset(cfg)
+    if subset and 'train' not in record:
+        record['train'] = subset
     validate_record(record)
     return record
 

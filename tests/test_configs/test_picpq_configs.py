@@ -17,9 +17,9 @@ pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'picpq')
 BASELINE = osp.join(REPO_ROOT, 'configs', 'baseline',
-                    'resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py')
-PICPQ = 'picpq_resnet18_scratch_aid150-16-4-80_64px_1xb32_30e_flops45'
-MAGNITUDE = 'magnitude-8bit_resnet18_scratch_aid150-16-4-80_64px_1xb32_30e_flops45'
+                    'resnet18_scratch_aid150-16-4-80_64px_1xb32_20e.py')
+PICPQ = 'picpq_resnet18_scratch_aid150-16-4-80_64px_1xb32_15e_flops45'
+MAGNITUDE = 'magnitude-8bit_resnet18_scratch_aid150-16-4-80_64px_1xb32_15e_flops45'
 
 
 def load(stem):
@@ -39,9 +39,9 @@ def test_picpq_config_is_the_baseline_compressed_with_a_staged_fine_tune():
     assert cfg.model.to_dict() == dict(type='CompressedModel', model=baseline.model.to_dict(),
                                        plan=f'{out_dir}/plan.json')
     assert cfg.load_from == f'{out_dir}/pruned.pth' and cfg.compression.out_dir == out_dir
-    assert cfg.custom_hooks == [dict(type='FakeQuantHook', activations_from_epoch=10,
-                                     weights_from_epoch=20)]
-    assert cfg.train_cfg.max_epochs == 30 and cfg.optim_wrapper.optimizer.lr == 0.01
+    assert cfg.custom_hooks == [dict(type='FakeQuantHook', activations_from_epoch=5,
+                                     weights_from_epoch=10)]
+    assert cfg.train_cfg.max_epochs == 15 and cfg.optim_wrapper.optimizer.lr == 0.01
     changed = ('model', 'load_from', 'compression', 'compress_dir', 'custom_hooks',
                'optim_wrapper', 'param_scheduler', 'train_cfg')
     assert without(cfg, *changed) == without(baseline, *changed)
@@ -61,12 +61,12 @@ def test_the_schedule_restarts_the_lr_at_each_stage():
                                                                  'convert_to_iter_based')}
     scheduler = CosineRestartLR.build_iter_from_epoch(optimizer, epoch_length=2, **kwargs)
     lrs = []
-    for _ in range(60):  # 30 epochs of 2 iterations
+    for _ in range(30):  # 15 epochs of 2 iterations
         lrs.append(optimizer.param_groups[0]['lr'])
         optimizer.step()
         scheduler.step()
-    assert [lrs[i] for i in (0, 20, 40)] == pytest.approx([0.01] * 3)   # each stage starts
-    assert lrs[19] < 0.001 and lrs[39] < 0.001 and lrs[59] < 0.001    # ... and decays
+    assert [lrs[i] for i in (0, 10, 20)] == pytest.approx([0.01] * 3)   # each stage starts
+    assert lrs[9] < 0.001 and lrs[19] < 0.001 and lrs[29] < 0.001    # ... and decays
 
 
 def test_magnitude_config_differs_only_in_how_the_plan_is_made():

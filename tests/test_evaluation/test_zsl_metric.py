@@ -52,6 +52,22 @@ def test_zsl_metric_calibrated_modes_and_prefixes():
     assert set(out) == {'val_gzsl/seen', 'val_gzsl/unseen', 'val_gzsl/H'}
 
 
+def test_zsl_is_read_off_a_separate_zsl_score_when_the_model_gives_one():
+    """MCFA's predictions carry ``zsl_score`` (its unseen-only classifier): ZSL top-1 is that
+    classifier's, GZSL stays the all-class scores'."""
+    samples = predictions()
+    for sample, label in zip(samples, LABELS):
+        zsl = torch.zeros(len(SCORES[0]))
+        zsl[int(label)] = 1.0  # right on every sample
+        sample['zsl_score'] = zsl
+    out = run_metric(ZSLMetric(seen_indices=SEEN, unseen_indices=UNSEEN), samples)
+    assert out['zsl/top1'] == pytest.approx(100.0)
+    assert out['gzsl/seen'] == pytest.approx(S0) and out['gzsl/H'] == pytest.approx(H0)
+    samples[0].pop('zsl_score')
+    with pytest.raises(ValueError, match='some predictions carry "zsl_score"'):
+        run_metric(ZSLMetric(seen_indices=SEEN, unseen_indices=UNSEEN), samples)
+
+
 def test_zsl_metric_classes_from_split_file_and_dataset_meta(tmp_path):
     path = tmp_path / 'split.json'
     path.write_text(json.dumps(dict(dataset='toy', classes=['a', 'b', 'c', 'd'],

@@ -28,6 +28,26 @@ def test_seed_overrides_move_split_and_seed():
         multi_seed.seed_overrides(cfg, 1, 'fold0')
 
 
+def test_seed_overrides_reach_wrapped_datasets_and_coreset_files():
+    """A CoresetDataset config: the inner data set's split and the coreset file (made from
+    the same seed's scoring run) both move to the seed."""
+    cfg = Config.fromfile(osp.join(
+        REPO_ROOT, 'configs', 'tdds', 'tdds_resnet18_scratch_aid150-16-4-80_64px_1xb32_20e_keep30.py'))
+    options = multi_seed.seed_overrides(cfg, 1, 'seed0')
+    assert ('train_dataloader.dataset.dataset.split_file=splits/aid_val04/20-80_seed1_train.txt'
+            in options)
+    assert ('train_dataloader.dataset.index_file=work_dirs/multi_seed/'
+            'tdds_resnet18_scratch_aid150-16-4-80_64px_1xb32_20e_record/seed1/coresets/'
+            'tdds_keep30.json' in options)
+    assert 'val_dataloader.dataset.split_file=splits/aid_val04/20-80_seed1_val.txt' in options
+
+
+def test_nproc_trains_through_dist_train(capsys):
+    multi_seed.main([CONFIG, '--seeds', '1', '--nproc', '2', '--dry-run'])
+    line = [l for l in capsys.readouterr().out.splitlines() if l.startswith('$ ')][0]
+    assert line.startswith('$ bash ') and 'tools/dist_train.sh ' + CONFIG + ' 2 --work-dir' in line
+
+
 def test_dry_run_plans_seed_major_order(capsys):
     other = osp.join(REPO_ROOT, 'configs', 'sskdnet',
                      'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e.py')
@@ -61,3 +81,14 @@ def test_checkpoint_of_prefers_the_best_validation_checkpoint(tmp_path):
         str(tmp_path / 'best_accuracy_top1_epoch_7.pth'), 'val')
     with pytest.raises(FileNotFoundError, match='no best'):
         multi_seed.checkpoint_of(str(tmp_path / 'missing'))
+
+
+def test_is_trained_needs_the_final_epoch_checkpoint(tmp_path):
+    cfg = Config(dict(train_cfg=dict(max_epochs=20)))
+    assert not multi_seed.is_trained(str(tmp_path), cfg)
+    (tmp_path / 'epoch_10.pth').write_bytes(b'x')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_10.pth'))
+    assert not multi_seed.is_trained(str(tmp_path), cfg)
+    (tmp_path / 'epoch_20.pth').write_bytes(b'x')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_20.pth'))
+    assert multi_seed.is_trained(str(tmp_path), cfg)

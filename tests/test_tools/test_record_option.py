@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rszoo.utils.records import (RECORD_FIELDS, TRAINING_VALIDATION, read_records,
                                  sha256_text)
+from rszoo.utils.train_summary import write_training_summary
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = 'tests/configs/tiny_resnet_aid150.py'
@@ -23,8 +24,9 @@ def test_train_and_test_append_records(aid_root, tmp_path):
     work_dir = tmp_path / 'work'
     run(['tools/train.py', TINY, '--work-dir', str(work_dir), '--record', str(records),
          '--cfg-options', 'train_cfg.max_epochs=1'])
+    summary = write_training_summary(str(work_dir))  # what tools/analysis/multi_seed.py adds
     run(['tools/test.py', TINY, str(work_dir / 'epoch_1.pth'), '--work-dir', str(work_dir),
-         '--record', str(records), '--model', 'tiny_published'])
+         '--record', str(records), '--model', 'tiny_published', '--extra-metrics', summary])
     trained, tested = read_records(records)
     assert tuple(tested) == RECORD_FIELDS
     assert tuple(trained) == RECORD_FIELDS + ('variant', )  # not a headline (test) figure
@@ -43,3 +45,5 @@ def test_train_and_test_append_records(aid_root, tmp_path):
     assert 0 <= tested['metrics']['OA'] <= 100
     assert len(tested['cfg_sha256']) == 64 and tested['cfg_sha256'] != sha256_text('')
     assert tested['wall_s'] > 0 and 'CPU cores' in tested['machine']
+    # the training's own figures, from its log, next to the test metrics
+    assert tested['metrics']['train_wall_s'] >= 0 and tested['metrics']['train_time_mean'] > 0

@@ -1,5 +1,7 @@
-"""``tools/train.py`` with the MCFA config on tiny features: the losses fall, ZSL metrics are
-reported.
+"""``tools/train.py`` with the MCFA config on tiny features: the losses fall, the GZSL metrics
+of the all-class classifier are reported (the ZSL figure is the separate unseen-only
+classifier's, read by ``tools/zeroshot/zsl_protocol.py``), the checkpoint holds the fitted
+feature scaler and both classifiers.
 """
 import json
 import subprocess
@@ -19,8 +21,8 @@ def test_train_tool_lowers_loss_and_reports_zsl_metrics(zsl_files):
         f'model.class_split={zsl_files["split"]}', f'model.class_embedding={zsl_files["emb"]}',
         'model.visual_dim=16', 'model.latent_dim=4', 'model.visual_hidden=16',
         'model.semantic_hidden=8', 'model.num_seen_samples=20', 'model.num_unseen_samples=20',
-        'model.classifier_epochs=5', 'model.beta_warmup_iters=10',
-        'model.cross_warmup_iters=10', 'model.align_warmup_iters=10',
+        'model.classifier_epochs=5', 'model.zsl_num_unseen_samples=20',
+        'model.zsl_classifier_epochs=5',
         'train_cfg.max_epochs=6', 'train_cfg.val_interval=6',
         'default_hooks.checkpoint.interval=6', 'default_hooks.logger.interval=1',
         'train_dataloader.sampler.ways=4', 'train_dataloader.batch_size=20',
@@ -38,16 +40,23 @@ def test_train_tool_lowers_loss_and_reports_zsl_metrics(zsl_files):
     run = sorted(p for p in work_dir.iterdir() if (p / 'vis_data' / 'scalars.json').exists())[-1]
     with open(run / 'vis_data' / 'scalars.json') as f:
         records = [json.loads(line) for line in f]
-    # the total rises while the KL / cross-reconstruction / alignment weights ramp up
-    # (warm-up); the reconstruction term, whose weight is fixed, falls (~1000 -> ~820)
+    # the authors' constant weights (no warm-up) on min-max scaled features: the
+    # reconstruction term falls steadily (measured ~201 -> ~191 over the 18 steps; the
+    # contrastive sums x 100 dominate the total at this size)
     values = [r['loss_recon'] for r in records if 'loss_recon' in r]
-    assert np.mean(values[-3:]) < 0.95 * np.mean(values[:3])
-    # the visual-semantic contrastive term does not learn at this size: measured flat at
-    # 299-301 over the 18 steps with either RNG schedule (an earlier check that it falls
-    # passed only on a lucky first value); it must stay finite and logged every step
+    assert np.mean(values[-3:]) < 0.97 * np.mean(values[:3])
+    # the visual-semantic contrastive term does not learn at this size (summed over the 20
+    # anchors: measured 2810-3010 over the 18 steps, no trend); it must stay finite and
+    # logged every step
     con = [r['loss_con_vs'] for r in records if 'loss_con_vs' in r]
     assert len(con) == len(values) and np.all(np.isfinite(con))
-    final = [r for r in records if 'zsl/top1' in r][-1]
-    for key in ('zsl/top1', 'gzsl/seen', 'gzsl/unseen', 'gzsl/H'):
+    final = [r for r in records if 'gzsl/H' in r][-1]
+    for key in ('gzsl/seen', 'gzsl/unseen', 'gzsl/H', 'gzsl/ausuc'):
         assert 0 <= final[key] <= 100, key
+    assert 0 <= final['zsl/top1'] <= 100  # the separate unseen-only classifier's (zsl_score)
     assert (work_dir / 'epoch_6.pth').exists()
+    import torch
+    state = torch.load(work_dir / 'epoch_6.pth', map_location='cpu',
+                       weights_only=False)['state_dict']
+    assert bool(state['feature_scaler_fitted']) and bool(state['classifier_fitted'])
+    assert state['zsl_classifier_weight'].shape == (2, 4)

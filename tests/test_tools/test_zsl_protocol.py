@@ -1,5 +1,7 @@
 """``tools/zeroshot/zsl_protocol.py``: DSVA end to end on tiny image folders (through the
-Runner), and the linear baselines on a linear toy problem of features.
+Runner), the linear baselines on a linear toy problem of features, MCFA (ZSL from its
+separate unseen-only classifier) on tiny features, and the results records (``--record``)
+of every run.
 """
 import json
 import os.path as osp
@@ -7,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from rszoo.datasets.zeroshot import ClassSplit
@@ -94,3 +97,99 @@ def test_zsl_protocol_linear_baselines_end_to_end(tmp_path):
         assert 0 <= rows[0][key] <= 100, key
     assert rows[0]['zsl/top1'] > 80  # 2 unseen classes of a linear problem: recovered
     assert json.loads(out.read_text().splitlines()[0])['method'] == 'eszsl'
+
+
+def _records(path):
+    from rszoo.utils.records import RECORD_FIELDS, read_records, validate_record
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert read_records(path) == lines  # every line is a results record
+    for rec in lines:
+        validate_record(rec)
+        assert tuple(rec)[:len(RECORD_FIELDS)] == RECORD_FIELDS
+        assert all(isinstance(v, float) for v in rec['metrics'].values())
+    return lines
+
+
+def test_zsl_protocol_writes_a_record_per_run_linear(tmp_path):
+    """--record: the validation run (eval_split val) and the test run (eval_split test)
+    of ESZSL each append a results record with flat numeric metrics."""
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
+    import zsl_protocol
+    write_linear_zsl_problem(tmp_path, per_class=20, noise=0.05)
+    record = tmp_path / 'records.jsonl'
+    argv = ['--features', str(tmp_path / 'feats.npz'), '--splits', str(tmp_path / 'split.json'),
+            '--embeddings', str(tmp_path / 'emb.npy'), '--methods', 'eszsl',
+            '--work-dir', str(tmp_path / 'proto'), '--record', str(record)]
+    rows = zsl_protocol.main(argv)
+    val, test = _records(record)
+    assert (val['eval_split'], test['eval_split']) == ('val', 'test')
+    assert val['model'] == test['model'] == 'eszsl_emb' and test['method'] == 'eszsl'
+    assert test['config'] == 'tools/zeroshot/zsl_protocol.py'
+    assert test['selected_on'] == 'val' and 'variant' in val and 'variant' not in test
+    assert test['dataset'] == 'toy' and test['seed'] == 0
+    assert test['split'] == {'train': f"{tmp_path / 'split.json'} (train)",
+                             'test': f"{tmp_path / 'split.json'} (test)"}
+    assert val['split']['val'].endswith('(val_test)')
+    for key in ('zsl/top1', 'gzsl/seen', 'gzsl/unseen', 'gzsl/H', 'gzsl/H_gamma0',
+                'gzsl/ausuc'):
+        assert test['metrics'][key] == pytest.approx(rows[0][key]), key
+    assert test['metrics']['gzsl/gamma'] == rows[0]['gamma']
+    assert {'params/gamma', 'params/lambd'} <= set(test['metrics'])
+    assert test['command'].startswith('python ') and '--record' in test['command']
+
+
+def test_zsl_protocol_mcfa_zsl_from_its_unseen_classifier_and_records(zsl_files, monkeypatch):
+    """MCFA through the Runner (tiny config over the real one): the ZSL top-1 is read from
+    the separate unseen-only classifier's scores, both runs are recorded."""
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
+    import zsl_protocol
+    root = zsl_files['root']
+    config = root / 'mcfa_tiny.py'
+    config.write_text(
+        "_base_ = ['%s']\n" % osp.join(
+            REPO_ROOT, 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py') +
+        'model = dict(visual_dim=16, latent_dim=4, visual_hidden=16, semantic_hidden=8,\n'
+        '             num_seen_samples=10, num_unseen_samples=10, classifier_epochs=2,\n'
+        '             zsl_num_unseen_samples=10, zsl_classifier_epochs=2)\n'
+        "train_dataloader = dict(batch_size=10, sampler=dict(ways=2, shots=5))\n"
+        'max_epochs = 2\n'
+        'train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)\n'
+        'default_hooks = dict(checkpoint=dict(interval=max_epochs), logger=dict(interval=1))\n')
+    seen_zsl_scores = []
+    evaluate = zsl_protocol.evaluate
+
+    def spy(scores, labels, seen, unseen, gamma, zsl_scores=None):
+        seen_zsl_scores.append((zsl_scores, list(seen), list(unseen)))
+        return evaluate(scores, labels, seen, unseen, gamma, zsl_scores)
+
+    monkeypatch.setattr(zsl_protocol, 'evaluate', spy)
+    record = root / 'records.jsonl'
+    rows = zsl_protocol.main(['--features', zsl_files['features'], '--splits', zsl_files['split'],
+                              '--embeddings', zsl_files['emb'], '--methods', 'mcfa',
+                              '--mcfa-config', str(config), '--work-dir', str(root / 'proto'),
+                              '--record', str(record)])
+    assert len(rows) == 1 and 0 <= rows[0]['zsl/top1'] <= 100
+    assert len(seen_zsl_scores) == 2  # validation run, test run
+    for scores, seen, unseen in seen_zsl_scores:
+        assert scores is not None
+        assert torch.all(scores[:, seen] == 0)  # the ZSL classifier scores unseen classes only
+        assert torch.allclose(scores[:, unseen].sum(1), torch.ones(len(scores), dtype=scores.dtype))
+    assert seen_zsl_scores[0][2] == [3] and seen_zsl_scores[1][2] == [4, 5]
+    val, test = _records(record)
+    assert (val['eval_split'], test['eval_split']) == ('val', 'test')
+    assert test['model'] == 'mcfa_tiny' and test['method'] == 'mcfa'
+    assert test['config'] == str(config) and test['selected_on'] == 'last'
+    assert test['metrics']['zsl/top1'] == pytest.approx(rows[0]['zsl/top1'])
+    assert len(test['cfg_sha256']) == 64 and test['cfg_sha256'] != val['cfg_sha256']
+
+
+def test_zsl_protocol_record_model_names():
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
+    import zsl_protocol
+    glove = 'configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py'
+    assert zsl_protocol.model_name('mcfa', glove, 'glove') == \
+        'mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25'
+    assert zsl_protocol.model_name('mcfa', glove, 'minilm') == \
+        'mcfa_efficientnet-lite0_in1k-pre_minilm_aid150-25-5_1xb25'
+    assert zsl_protocol.model_name('devise', None, 'minilm') == 'devise_minilm'
+    assert zsl_protocol.model_name('eszsl', None, 'work/vectors.npy') == 'eszsl_vectors'

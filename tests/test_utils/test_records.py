@@ -140,3 +140,38 @@ def test_concurrent_appends_never_interleave(tmp_path):
     assert len(lines) == 200
     rows = [json.loads(line) for line in lines]  # every line is whole JSON
     assert sorted({r['model'] for r in rows}) == ['w0', 'w1', 'w2', 'w3']
+
+
+def test_a_coreset_training_set_is_named_in_the_train_field():
+    text = CFG_TEXT.replace(
+        "train_dataloader = dict(dataset=dict(type='AID', data_root=data_root,\n"
+        "                                     split_file='splits/aid/20-80_seed1_train.txt'))",
+        "train_dataloader = dict(dataset=dict(type='CoresetDataset', index_file='c/tdds_keep30.json',"
+        " dataset=dict(type='AID', data_root=data_root,"
+        " split_file='splits/aid/20-80_seed1_train.txt')))")
+    rec = _record(cfg=_cfg(text))
+    assert rec['split']['train'] == 'splits/aid/20-80_seed1_train.txt'
+    assert rec['train'] == 'CoresetDataset of the train split: c/tdds_keep30.json'
+    assert 'train' not in _record()
+
+
+def test_extra_metrics_file_is_checked_and_never_overwrites(tmp_path):
+    good = tmp_path / 'summary.json'
+    good.write_text(json.dumps({'train_wall_s': 412, 'train_comm_bytes_mean': 8.5e5}))
+    extra = records.load_metrics_file(str(good))
+    assert extra == {'train_wall_s': 412.0, 'train_comm_bytes_mean': 850000.0}
+    merged = records.merge_metrics({'accuracy/top1': 50.0}, extra)
+    assert _record(metrics=merged)['metrics'] == {'OA': 50.0, 'accuracy/top1': 50.0,
+                                                  'train_wall_s': 412.0,
+                                                  'train_comm_bytes_mean': 850000.0}
+    with pytest.raises(RecordError, match=r"\['train_wall_s'\] are both evaluated"):
+        records.merge_metrics({'train_wall_s': 1.0}, extra)
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps({'train_wall_s': 'slow'}))
+    with pytest.raises(RecordError, match="bad.json: metric 'train_wall_s' must be a number"):
+        records.load_metrics_file(str(bad))
+    bad.write_text('[1, 2]')
+    with pytest.raises(RecordError, match='must hold a JSON object'):
+        records.load_metrics_file(str(bad))
+    with pytest.raises(FileNotFoundError, match='missing.json does not exist'):
+        records.load_metrics_file(str(tmp_path / 'missing.json'))

@@ -2,8 +2,8 @@
 
     python tools/analysis/multi_seed.py CONFIG [CONFIG ...] --seeds 0 1 2
         [--work-dir-root work_dirs/multi_seed] [--record RECORDS.jsonl]
-        [--metric accuracy/top1] [--split-token seed0] [--dry-run]
-        [--cfg-options k=v ...]
+        [--metric accuracy/top1] [--split-token seed0] [--nproc N] [--skip-trained]
+        [--dry-run] [--cfg-options k=v ...]
 
 For each seed ``s`` (outer loop) and each config (inner loop, so configs
 compared with each other share the machine's state of the moment), it runs
@@ -12,7 +12,8 @@ compared with each other share the machine's state of the moment), it runs
         --cfg-options randomness.seed=s
                       {train,val,test}_dataloader.dataset.split_file=<seed s's file>
 
-where the seed's split file is the config's with ``--split-token`` (default
+(with ``--nproc N``, ``bash tools/dist_train.sh CONFIG N`` with the same
+arguments: N processes, gloo on CPU), where the seed's split file is the config's with ``--split-token`` (default
 ``seed0``) replaced by ``seed<s>``: the committed AID splits
 ``splits/aid/<protocol>_seed{0,1,2}_{train,test}.txt`` are different seeded
 draws, so a seed changes both the data split and the training randomness.
@@ -23,7 +24,12 @@ split, by ``tools/test.py CONFIG CKPT --record FILE`` (the same overrides): the
 checkpoint is the best validation one (``best_*.pth``, written when the config
 sets ``save_best``; ``selected_on='val'``) or else the last one
 (``selected_on='last'``), and the results record (``rszoo.utils.records``) is
-appended to FILE. Each run's wall time (training, plus testing with
+appended to FILE, with what the training measured (``train_summary.json`` next to
+the checkpoints, :mod:`rszoo.utils.train_summary`: its wall time from its log,
+the means of logged scalars such as the bytes a communication hook sent) as
+extra metrics. ``--skip-trained`` tests, without training again, a run whose
+work dir already holds its final checkpoint (a queue stopped halfway goes on).
+Each run's wall time (training, plus testing with
 ``--record``) and its ``--metric`` value (the test record's with ``--record``,
 else the last value in mmengine's ``vis_data/scalars.json``) are printed and
 summarised per config as mean +- sample standard deviation (n - 1) over the
@@ -57,31 +63,51 @@ def parse_args(argv=None):
     parser.add_argument('--split-token', default='seed0',
                         help="the part of the config's split_file names replaced by "
                         "'seed<s>'")
+    parser.add_argument('--nproc', type=int, default=1,
+                        help='train each run on N processes through tools/dist_train.sh '
+                             '(the test stays one process)')
+    parser.add_argument('--skip-trained', action='store_true',
+                        help='do not train a run whose work dir already holds its final '
+                             'checkpoint (epoch_<max_epochs>.pth named by last_checkpoint)')
     parser.add_argument('--dry-run', action='store_true', help='print the commands only')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='passed on to every tools/train.py run')
     return parser.parse_args(argv)
 
 
+def _seeded_file(name, key, path, seed, token):
+    if token not in path:
+        raise ValueError(f'{name}.{key}={path!r} does not contain {token!r}; set --split-token')
+    seeded = path.replace(token, f'seed{seed}')
+    return seeded
+
+
 def seed_overrides(cfg, seed, token):
-    """``--cfg-options`` entries that move ``cfg`` to seed ``seed``."""
+    """``--cfg-options`` entries that move ``cfg`` to seed ``seed``.
+
+    Every ``split_file`` of a data loader's dataset, and of the datasets it wraps
+    (``dataset.dataset...``, e.g. ``CoresetDataset``), is moved to seed ``s``'s file;
+    so is a wrapper's ``index_file`` (a coreset made from seed ``s``'s run)."""
     options = [f'randomness.seed={seed}']
     for name in DATALOADERS:
         loader = cfg.get(name)
         if not loader:
             continue
-        split_file = loader.get('dataset', {}).get('split_file')
-        if split_file is None:
-            continue
-        if token not in split_file:
-            raise ValueError(f'{name}.dataset.split_file={split_file!r} does not contain '
-                             f'{token!r}; set --split-token')
-        seeded = split_file.replace(token, f'seed{seed}')
-        if not osp.isfile(seeded if osp.isabs(seeded) else osp.join(REPO, seeded)):
-            raise FileNotFoundError(f'{name}: split file {seeded} for seed {seed} does not '
-                                    'exist; make it with tools/dataset_converters/'
-                                    'make_splits.py --seed ' + str(seed))
-        options.append(f'{name}.dataset.split_file={seeded}')
+        dataset, key = loader.get('dataset'), f'{name}.dataset'
+        while isinstance(dataset, dict):
+            split_file = dataset.get('split_file')
+            if split_file is not None:
+                seeded = _seeded_file(key, 'split_file', split_file, seed, token)
+                if not osp.isfile(seeded if osp.isabs(seeded) else osp.join(REPO, seeded)):
+                    raise FileNotFoundError(
+                        f'{key}: split file {seeded} for seed {seed} does not exist; make it '
+                        'with tools/dataset_converters/make_splits.py --seed ' + str(seed))
+                options.append(f'{key}.split_file={seeded}')
+            index_file = dataset.get('index_file')
+            if index_file is not None:  # made by an earlier run: may not exist yet
+                options.append(f'{key}.index_file='
+                               + _seeded_file(key, 'index_file', index_file, seed, token))
+            dataset, key = dataset.get('dataset'), f'{key}.dataset'
     return options
 
 
@@ -116,6 +142,17 @@ def checkpoint_of(work_dir):
         return f.read().strip(), 'last'
 
 
+def is_trained(work_dir, cfg):
+    """Whether ``work_dir``'s ``last_checkpoint`` names the final epoch's checkpoint."""
+    last = osp.join(work_dir, 'last_checkpoint')
+    max_epochs = (cfg.get('train_cfg') or {}).get('max_epochs')
+    if max_epochs is None or not osp.isfile(last):
+        return False
+    with open(last, encoding='utf-8') as f:
+        path = f.read().strip()
+    return osp.basename(path) == f'epoch_{max_epochs}.pth' and osp.isfile(path)
+
+
 def summary(rows, metric):
     lines = [f'| config | seeds | {metric} (mean ± std) | per seed | wall time (mean) |',
              '|---|---|---:|---|---:|']
@@ -138,24 +175,34 @@ def main(argv=None):
         for path, cfg in configs.items():
             name = osp.splitext(osp.basename(path))[0]
             work_dir = osp.join(args.work_dir_root, name, f'seed{seed}')
-            cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), path,
-                   '--work-dir', work_dir, '--cfg-options',
+            if args.nproc > 1:
+                launch = ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), path,
+                          str(args.nproc)]
+            else:
+                launch = [sys.executable, osp.join(REPO, 'tools', 'train.py'), path]
+            cmd = [*launch, '--work-dir', work_dir, '--cfg-options',
                    *seed_overrides(cfg, seed, args.split_token), *args.cfg_options]
             plan.append((seed, path, work_dir, cmd))
     rows = []
     for seed, path, work_dir, cmd in plan:
-        print('$ ' + ' '.join(cmd), flush=True)
+        skip = args.skip_trained and is_trained(work_dir, configs[path])
+        print(('# trained already, not trained again: ' if skip else '$ ') + ' '.join(cmd),
+              flush=True)
         if args.dry_run:
             continue
         start = time.perf_counter()
-        subprocess.run(cmd, check=True)
+        if not skip:
+            subprocess.run(cmd, check=True)
         if args.record:
             from rszoo.utils.records import read_records
+            from rszoo.utils.train_summary import write_training_summary
             checkpoint, selected_on = checkpoint_of(work_dir)
             options = cmd[cmd.index('--cfg-options') + 1:]
             test = [sys.executable, osp.join(REPO, 'tools', 'test.py'), path, checkpoint,
                     '--work-dir', work_dir, '--record', args.record,
-                    '--selected-on', selected_on, '--cfg-options', *options]
+                    '--selected-on', selected_on,
+                    '--extra-metrics', write_training_summary(work_dir),
+                    '--cfg-options', *options]
             print('$ ' + ' '.join(test), flush=True)
             subprocess.run(test, check=True)
             value = read_records(args.record)[-1]['metrics'][args.metric]

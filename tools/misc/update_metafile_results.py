@@ -24,10 +24,18 @@ from rszoo.utils.metafile_results import (all_records, check_metafile, headline_
 START, END = '<!-- results:start -->', '<!-- results:end -->'
 
 
+def _number(value):
+    """``51.29``, ``0.352``; whole numbers of 1e6 and above with thousands separators
+    (``44,767,608``: bytes), never in exponent form."""
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e6:
+        value = int(value)
+    return f'{value:,}' if isinstance(value, int) and abs(value) >= 1e6 else f'{value:g}'
+
+
 def _fmt(value):
     if isinstance(value, list):
-        return ' / '.join(f'{v:g}' for v in value)
-    return f'{value:g}' if isinstance(value, (int, float)) else '-'
+        return ' / '.join(_number(v) for v in value)
+    return _number(value) if isinstance(value, (int, float)) else '-'
 
 
 def results_table(metafile: Path, records) -> str:

@@ -10,8 +10,11 @@ read), ``OUT.attributes.txt`` and ``OUT.meta.json`` (what made it).
 
 Examples (from the repository root)::
 
-    # from a DSVA config's `attribute_annotation` dict, with a local open_clip checkpoint
-    python tools/zeroshot/annotate_attributes.py configs/dsva/dsva_vit-small_aid150-25-5_1xb24.py \\
+    # image-based attributes (the paper's annotation) from a DSVA config's
+    # `attribute_annotation` dict, with a LOCAL open_clip checkpoint; writes the file the
+    # config's model reads (work_dirs/dsva/attributes/aid150_rs-visual-attributes.npy)
+    python tools/zeroshot/annotate_attributes.py \\
+        configs/dsva/dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24_30e.py \\
         --model-name ViT-B-32 --pretrained /path/to/open_clip_vit-b-32.pt
 
     # everything on the command line, at most 50 images per class
@@ -20,12 +23,17 @@ Examples (from the repository root)::
         --model-name ViT-B-32 --pretrained /path/to/ckpt.pt --max-per-class 50 \\
         --out work_dirs/dsva/attributes/aid150_clip.npy
 
-    # FALLBACK without CLIP weights: text-only MiniLM class-attribute similarity
+    # FALLBACK without CLIP weights: text-only MiniLM class-attribute similarity, written to
+    # its own file so that it is never mistaken for the image-based matrix
     python tools/zeroshot/annotate_attributes.py configs/dsva/dsva_vit-small_aid150-25-5_1xb24.py \\
-        --text-only
+        --text-only --out work_dirs/dsva/attributes/aid150_text-only-minilm.npy
 
 The text-only fallback uses no image and no CLIP: its ``OUT.meta.json`` says
-``"source": "text-only fallback (MiniLM)"``; report it as such. A random
+``"source": "text-only fallback (MiniLM)"``; report it as such (DSVA logs a
+warning when it reads such a matrix). ``--normalize zscore`` standardises each
+attribute column over the file's classes; rszoo's DSVA configs keep the plain
+class means in the file and z-score at load time instead
+(``model.attribute_normalization='zscore'``, over the run's classes only). A random
 CLIP (no ``--pretrained``) is refused unless ``--allow-random-weights`` (smoke
 tests only). Nothing is downloaded.
 """
@@ -183,7 +191,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         extra.update(dataset=dataset_cfg, max_per_class=opts.get('max_per_class'))
     paths = aa.write_attribute_matrix(annotation, opts['out'], extra_metadata=extra)
     rows, cols = annotation.matrix.shape
-    print(f'{annotation.metadata["source"]}: {rows} classes x {cols} attributes -> '
+    print(f'{annotation.metadata["source"]}: {rows} classes x {cols} attributes '
+          f'(normalize={annotation.metadata.get("normalize", "none")}) -> '
           f'{paths["matrix"]} (+ {osp.basename(paths["class_names"])}, '
           f'{osp.basename(paths["attribute_names"])}, {osp.basename(paths["metadata"])})')
     return 0

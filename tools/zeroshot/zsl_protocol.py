@@ -5,7 +5,8 @@ classes, test on the unseen classes, report mean +- std.
         --splits splits/zsl/aid/aid_25-5_seed0.json [...] \
         --embeddings glove minilm --methods eszsl devise mcfa \
         [--mcfa-config configs/mcfa/mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py] \
-        [--work-dir work_dirs/zsl_protocol] [--out results.jsonl] [--plot-dir DIR]
+        [--work-dir work_dirs/zsl_protocol] [--out results.jsonl] [--plot-dir DIR] \
+        [--record configs/mcfa/results.jsonl]
 
     # DSVA (images through its backbone; the class matrix is the attribute file)
     python tools/zeroshot/zsl_protocol.py --methods dsva \
@@ -20,15 +21,33 @@ For every split file and class embedding, each method is
    the training images of ``val_unseen``): ESZSL's (gamma, lambda) and DeViSE's
    (lr, margin) by a grid, choosing the best ZSL accuracy on ``val_unseen``;
    then, for every method, the calibrated-stacking factor by the best H on
-   ``val_test`` (``choose_calibration``). MCFA keeps the authors' settings and
-   only gets its calibration factor from the validation run;
+   ``val_test`` (``choose_calibration``). MCFA keeps its config's settings
+   (the authors' code's, see ``configs/mcfa/README.md``) and only gets its
+   calibration factor from the validation run;
 2. trained on the split's ``train`` images and evaluated on ``test``
    (held-out seen-class images + all unseen-class images): ZSL per-class top-1
    over the unseen classes, GZSL S / U / H with the validation's calibration
    factor, H without calibration (gamma = 0) and AUSUC.
 
 The unseen test classes' images and labels are never used before step 2's
-evaluation. One JSON line per (split, embedding, method) goes to ``--out``;
+evaluation. MCFA's ZSL top-1 comes from its separate ZSL classifier (unseen
+classes only, ``MCFA.zsl_logits``), its GZSL figures from the all-class one.
+
+With ``--record FILE``, every run appends a results record
+(:mod:`rszoo.utils.records`; ``shared/results-records.md``): the validation run
+(``eval_split='val'``: metrics on ``val_test`` with the calibration factor chosen
+there) and the test run (``eval_split='test'``) of each (split, embedding, method),
+with flat numeric metrics (``zsl/top1``, ``gzsl/seen``, ``gzsl/unseen``,
+``gzsl/H``, ``gzsl/H_gamma0``, ``gzsl/ausuc``, the factor ``gzsl/gamma`` and, for
+the linear baselines, the chosen ``params/<name>``), ``method``, ``train`` (the
+training subset, features and class vectors) and, for the validation run,
+``variant``. ``model`` is the config's name (with the class-vector name swapped
+in when ``--embeddings`` names another provider than the config's, e.g.
+``..._minilm_...``) or ``<method>_<embedding>`` for the linear baselines, which
+have no config (``config`` is then this tool and ``cfg_sha256`` hashes their
+settings). A record is a figure's only source.
+
+One JSON line per (split, embedding, method) goes to ``--out`` (unchanged);
 a markdown table of mean +- sample std over the splits is printed at the end.
 With ``--plot-dir``, each (split, embedding) gets ``<split>_<embedding>_ausuc.png``:
 every method's seen-unseen accuracy curve on the test split (U on the x-axis,
@@ -45,6 +64,7 @@ import itertools
 import json
 import os
 import os.path as osp
+import re
 import statistics
 import time
 
@@ -61,6 +81,7 @@ from rszoo.evaluation.functional import (ausuc, choose_calibration,  # noqa: E40
 from rszoo.models.classifiers import ESZSL, DeViSELinear  # noqa: E402
 from rszoo.models.class_embeddings import class_matrix  # noqa: E402
 from rszoo.utils import register_all_modules  # noqa: E402
+from rszoo.utils.records import append_record, argv_of, make_record  # noqa: E402
 from rszoo.visualization import plot_seen_unseen_curves, save_figure  # noqa: E402
 
 EMBEDDINGS = {
@@ -86,6 +107,9 @@ def parse_args(argv=None):
     parser.add_argument('--work-dir', default='work_dirs/zsl_protocol')
     parser.add_argument('--cache-dir', default='work_dirs/class_embeddings')
     parser.add_argument('--out', help='append JSON lines here')
+    parser.add_argument('--record', help='append a results record (rszoo.utils.records) per '
+                        'run here: the validation run (eval_split val) and the test run '
+                        '(eval_split test) of every split, embedding and method')
     parser.add_argument('--plot-dir', help='draw the seen-unseen accuracy curves (PNG per '
                         'split and embedding) into this folder')
     args = parser.parse_args(argv)
@@ -106,16 +130,19 @@ def load(features, split_file, subset):
             data.metainfo['seen_indices'], data.metainfo['unseen_indices'])
 
 
-def evaluate(scores, labels, seen, unseen, gamma):
-    """The test metrics of one run; ``'curve'`` holds the seen-unseen curve of
-    :func:`ausuc` (``main`` takes it out of the row: drawn, not written)."""
+def evaluate(scores, labels, seen, unseen, gamma, zsl_scores=None):
+    """The metrics of one run; ``'curve'`` holds the seen-unseen curve of
+    :func:`ausuc` (``main`` takes it out of the row: drawn, not written).
+    ``zsl_scores`` (N, C), when given, are a separate ZSL classifier's scores
+    (MCFA): the ZSL top-1 is read from them, the GZSL metrics from ``scores``."""
     scores = scores.double().numpy()
     labels = labels.numpy()
+    zsl = scores if zsl_scores is None else zsl_scores.double().numpy()
     calibrated = gzsl_accuracies(scores, labels, seen, unseen, gamma)
     plain = gzsl_accuracies(scores, labels, seen, unseen, 0.)
     unseen_mask = np.isin(labels, unseen)
     area, curve = ausuc(scores, labels, seen, unseen)
-    return {'zsl/top1': zsl_accuracy(scores[unseen_mask], labels[unseen_mask], unseen),
+    return {'zsl/top1': zsl_accuracy(zsl[unseen_mask], labels[unseen_mask], unseen),
             'gzsl/seen': calibrated['seen'], 'gzsl/unseen': calibrated['unseen'],
             'gzsl/H': calibrated['H'], 'gzsl/H_gamma0': plain['H'],
             'gzsl/ausuc': area, 'gamma': gamma, 'curve': curve}
@@ -125,9 +152,20 @@ def l2(x):
     return torch.nn.functional.normalize(x.double(), dim=1)
 
 
+def run_info(eval_split, metrics, cfg, config, train_subset, test_subset, wall_s,
+             selected_on='last'):
+    """What :func:`write_record` needs of one run (a Runner run or a linear fit)."""
+    return dict(eval_split=eval_split, metrics=metrics, cfg=cfg, config=config,
+                train_subset=train_subset, test_subset=test_subset, wall_s=wall_s,
+                selected_on=selected_on)
+
+
 def run_linear(method, features, split_file, emb):
     """ESZSL / DeViSE: grid on the validation classes, calibration on
-    validation, refit on train, evaluate on test."""
+    validation, refit on train, evaluate on test. Returns the test row and
+    the two runs (validation with the chosen setting, test)."""
+    from mmengine.config import Config
+    start = time.perf_counter()
     vx, vy, vseen, vunseen = load(features, split_file, 'val_train')
     tx, ty, _, _ = load(features, split_file, 'val_test')
     grid = ESZSL_GRID if method == 'eszsl' else DEVISE_GRID
@@ -143,12 +181,26 @@ def run_linear(method, features, split_file, emb):
             best = (acc, params, scores)
     _, params, val_scores = best
     gamma, _ = choose_calibration(val_scores.numpy(), ty.numpy(), vseen, vunseen)
+    val_row = evaluate(val_scores, ty, vseen, vunseen, gamma)
+    val_row.pop('curve')
+    val_row['params'] = params
+    settings = dict(method=method, grid=grid, features=features, class_split=split_file,
+                    l2_normalised_features=True, seed=0)
+    if method == 'devise':
+        settings['epochs'] = 30
+    cfg = Config(dict(settings, params=params))
+    val_wall = time.perf_counter() - start
+    start = time.perf_counter()
     x, y, seen, _ = load(features, split_file, 'train')
     ex, ey, seen, unseen = load(features, split_file, 'test')
     model = build(**params).fit(l2(x), y, emb, seen)
     row = evaluate(model.scores(l2(ex), emb), ey, seen, unseen, gamma)
     row['params'] = params
-    return row
+    runs = [run_info('val', val_row, Config(dict(settings, grid_search=True)), None,
+                     'val_train', 'val_test', val_wall, selected_on='val'),
+            run_info('test', row, cfg, None, 'train', 'test', time.perf_counter() - start,
+                     selected_on='val')]
+    return row, runs
 
 
 def runner_for(config, work_dir, name, split_file, class_subset, train_subset, test_subset,
@@ -172,25 +224,45 @@ def runner_for(config, work_dir, name, split_file, class_subset, train_subset, t
     return Runner.from_cfg(cfg)
 
 
-def validate_then_test(run):
+def validate_then_test(run, config):
     """A Runner method's protocol: ``run(train_subset, test_subset,
-    class_subset)`` -> ``(scores, labels, seen, unseen)``; the validation run
-    picks the calibration factor (best H on ``val_test``), the test run is
-    evaluated with it."""
-    vs, vy, vseen, vunseen = run('val_train', 'val_test', 'val')
-    gamma, _ = choose_calibration(vs.numpy(), vy.numpy(), vseen, vunseen)
-    s, y, seen, unseen = run('train', 'test', 'test')
-    return evaluate(s, y, seen, unseen, gamma)
+    class_subset)`` -> ``dict(scores, labels, seen, unseen, cfg[, zsl_scores])``;
+    the validation run picks the calibration factor (best H on ``val_test``),
+    the test run is evaluated with it. Returns the test row and both runs."""
+    runs = []
+    start = time.perf_counter()
+    val = run('val_train', 'val_test', 'val')
+    gamma, _ = choose_calibration(val['scores'].numpy(), val['labels'].numpy(), val['seen'],
+                                  val['unseen'])
+    val_row = evaluate(val['scores'], val['labels'], val['seen'], val['unseen'], gamma,
+                       val.get('zsl_scores'))
+    val_row.pop('curve')
+    runs.append(run_info('val', val_row, val['cfg'], config, 'val_train', 'val_test',
+                         time.perf_counter() - start))
+    start = time.perf_counter()
+    test = run('train', 'test', 'test')
+    row = evaluate(test['scores'], test['labels'], test['seen'], test['unseen'], gamma,
+                   test.get('zsl_scores'))
+    metrics = dict(row)
+    metrics.pop('curve')
+    runs.append(run_info('test', metrics, test['cfg'], config, 'train', 'test',
+                         time.perf_counter() - start))
+    return row, runs
 
 
 def run_mcfa(config, features, split_file, emb_file, work_dir):
+    """MCFA through the Runner (its ``FitZSLClassifierHook`` fits the feature
+    scaler and both latent classifiers); GZSL scores from the all-class
+    classifier, ZSL scores from the unseen-only one."""
     def scores_of(runner, subset):
         x, y, seen, unseen = load(features, split_file, subset)
         model = runner.model
         model.eval()
         with torch.no_grad():
             # probabilities: classes outside the subset get 0 (their logits are -inf)
-            return model(x, mode='tensor').softmax(dim=1).double(), y, seen, unseen
+            return dict(scores=model(x, mode='tensor').softmax(dim=1).double(),
+                        zsl_scores=model.zsl_logits(x).softmax(dim=1).double(),
+                        labels=y, seen=seen, unseen=unseen, cfg=runner.cfg)
 
     def run(train_subset, test_subset, class_subset):
         runner = runner_for(config, work_dir, class_subset, split_file, class_subset,
@@ -199,7 +271,7 @@ def run_mcfa(config, features, split_file, emb_file, work_dir):
         runner.train()
         return scores_of(runner, test_subset)
 
-    return validate_then_test(run)
+    return validate_then_test(run, config)
 
 
 def runner_scores(runner):
@@ -229,13 +301,72 @@ def run_dsva(config, split_file, emb_file, work_dir):
                             dict(class_attributes=emb_file, calibration_gamma=0.), {},
                             with_val=False)
         runner.train()
-        return runner_scores(runner)
+        scores, labels, seen, unseen = runner_scores(runner)
+        return dict(scores=scores, labels=labels, seen=seen, unseen=unseen, cfg=runner.cfg)
 
-    return validate_then_test(run)
+    return validate_then_test(run, config)
+
+
+# -- records -------------------------------------------------------------------
+METRIC_KEYS = ('zsl/top1', 'gzsl/seen', 'gzsl/unseen', 'gzsl/H', 'gzsl/H_gamma0', 'gzsl/ausuc')
+VALIDATION_VARIANT = ('validation classes (val_train -> val_test); the calibration factor '
+                      'and any hyper-parameters were chosen here')
+
+
+def model_name(method, config, emb_name):
+    """The record's ``model``: the config's name, with the class-vector
+    provider swapped in when ``emb_name`` names another one than the config's
+    (``..._glove_...`` run with ``--embeddings minilm`` is ``..._minilm_...``);
+    ``<method>_<embedding>`` without a config (the linear baselines)."""
+    emb_tag = emb_name if emb_name in EMBEDDINGS else \
+        osp.splitext(osp.basename(emb_name))[0]
+    if config is None:
+        return f'{method}_{emb_tag}'
+    stem = osp.splitext(osp.basename(config))[0]
+    if emb_name in EMBEDDINGS:
+        for other in EMBEDDINGS:
+            if other != emb_name and f'_{other}_' in stem:
+                return stem.replace(f'_{other}_', f'_{emb_name}_')
+    return stem
+
+
+def record_metrics(row):
+    """Flat numeric metrics of a row: the accuracies, the calibration factor
+    and the chosen hyper-parameters (``params/<name>``)."""
+    metrics = {k: float(row[k]) for k in METRIC_KEYS if k in row}
+    metrics['gzsl/gamma'] = float(row['gamma'])
+    for key, value in (row.get('params') or {}).items():
+        metrics[f'params/{key}'] = float(value)
+    return metrics
+
+
+def write_record(path, info, method, split_file, split, emb_name, features, argv):
+    """Append one run's record (:func:`rszoo.utils.records.make_record`)."""
+    config = info['config'] or osp.abspath(__file__)
+    cfg = info['cfg']
+    seed = (cfg.get('randomness') or {}).get('seed', cfg.get('seed'))
+    found = re.findall(r'seed(\d+)', osp.basename(split_file))
+    if found and int(found[-1]) != seed:
+        seed = {'train': seed, 'split': int(found[-1])}
+    train = (f"subset '{info['train_subset']}' of {split_file}; features "
+             f'{features or "(images, see the config)"}; class vectors {emb_name}')
+    extra = dict(method=method, train=train)
+    if info['eval_split'] == 'val':
+        extra['variant'] = VALIDATION_VARIANT
+    record = make_record(model=model_name(method, info['config'], emb_name), config=config,
+                         cfg=cfg, metrics=record_metrics(info['metrics']),
+                         eval_split=info['eval_split'], selected_on=info['selected_on'],
+                         wall_s=info['wall_s'], argv=argv, extra=extra)
+    record['dataset'] = split.dataset
+    record['split'] = {'train': f"{split_file} ({info['train_subset']})",
+                       info['eval_split']: f"{split_file} ({info['test_subset']})"}
+    record['seed'] = seed
+    append_record(path, record)
+    return record
 
 
 def summary(rows):
-    keys = ['zsl/top1', 'gzsl/seen', 'gzsl/unseen', 'gzsl/H', 'gzsl/H_gamma0', 'gzsl/ausuc']
+    keys = list(METRIC_KEYS)
     lines = ['| method | embedding | splits | ' + ' | '.join(keys) + ' |',
              '|---|---|---:|' + '---:|' * len(keys)]
     groups = {}
@@ -262,6 +393,7 @@ def plot_curves(rows, curves, out_file, title):
 
 def main(argv=None):
     args = parse_args(argv)
+    command = argv_of(argv)
     register_all_modules()
     torch.manual_seed(0)
     rows = []
@@ -278,13 +410,17 @@ def main(argv=None):
             for method in args.methods:
                 start = time.perf_counter()
                 if method == 'dsva':
-                    row = run_dsva(args.dsva_config, split_file, emb_file,
-                                   osp.join(args.work_dir, tag, 'dsva'))
+                    row, runs = run_dsva(args.dsva_config, split_file, emb_file,
+                                         osp.join(args.work_dir, tag, 'dsva'))
                 elif method == 'mcfa':
-                    row = run_mcfa(args.mcfa_config, args.features, split_file, emb_file,
-                                   osp.join(args.work_dir, tag, 'mcfa'))
+                    row, runs = run_mcfa(args.mcfa_config, args.features, split_file, emb_file,
+                                         osp.join(args.work_dir, tag, 'mcfa'))
                 else:
-                    row = run_linear(method, args.features, split_file, emb)
+                    row, runs = run_linear(method, args.features, split_file, emb)
+                if args.record:
+                    for info in runs:
+                        write_record(args.record, info, method, split_file, split, emb_name,
+                                     args.features if method != 'dsva' else None, command)
                 curves.append(row.pop('curve'))
                 row.update(method=method, embedding=emb_name, split=split_file,
                            features=args.features, wall_s=round(time.perf_counter() - start, 1))

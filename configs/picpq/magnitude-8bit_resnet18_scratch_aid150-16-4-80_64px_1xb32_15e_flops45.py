@@ -2,10 +2,10 @@
 # filters scored by the L1 norm of their weights (no evolution: (a, b) = (1, 0)), the same
 # global pruning to 45 % of the dense FLOPs with the same residual chains and safeguard,
 # every conv's weights and every block's inner activation at 8 bits (Bmax 8, lambda 0), the
-# same 30-epoch fine-tune (FP, then activations, then weights and activations quantized).
-_base_ = ['./picpq_resnet18_scratch_aid150-16-4-80_64px_1xb32_30e_flops45.py']
+# same 15-epoch fine-tune (FP, then activations, then weights and activations quantized).
+_base_ = ['./picpq_resnet18_scratch_aid150-16-4-80_64px_1xb32_15e_flops45.py']
 
-compress_dir = ('work_dirs/magnitude-8bit_resnet18_scratch_aid150-16-4-80_64px_1xb32_30e_flops45'
+compress_dir = ('work_dirs/magnitude-8bit_resnet18_scratch_aid150-16-4-80_64px_1xb32_15e_flops45'
                 '/compress')
 compression = dict(
     method='magnitude-8bit',

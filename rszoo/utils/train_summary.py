@@ -1,0 +1,122 @@
+"""What a finished training run measured, as flat numbers for its results record.
+
+mmengine's ``LoggerHook`` writes the training scalars of a run to
+``<work_dir>/<timestamp>/vis_data/scalars.json``, one JSON line every
+``interval`` steps (50 in rszoo's default runtime); each value is the mean of
+the last ``log_processor.window_size`` steps (10 by default) before the line.
+:func:`summarize_training` turns the lines of the run's newest session into
+per-run figures:
+
+- ``train_<key>_mean``: the mean of the logged values of ``<key>`` over the run;
+- ``train_<key>_last_epoch``: their mean over the last epoch (e.g. the bytes a
+  step sends once a compression warm-up is over);
+- ``train_wall_s``: seconds from the run's start (its ``<timestamp>`` folder)
+  to the last line of its log.
+
+Logged values sample the run (10 steps of every 50 here): exact for a figure
+that is constant from step to step (the bytes of dense all-reduce, of a top-k
+exchange at a fixed budget), a sample mean otherwise.
+
+``tools/analysis/multi_seed.py`` writes the result next to the checkpoints as
+``train_summary.json`` and passes it to ``tools/test.py --extra-metrics``, so
+the test record carries what the training measured (RS-DGC's bytes per step,
+for one).
+"""
+import datetime
+import json
+import os
+import os.path as osp
+import statistics
+from typing import Dict, Iterable, List, Tuple
+
+#: keys summarised by default: the bytes a communication hook sent
+#: (``CommBytesHook``) and the seconds a training step took
+DEFAULT_KEYS = ('comm_bytes', 'comm_compression', 'time')
+
+
+def newest_session(work_dir: str) -> str:
+    """The newest ``<timestamp>`` folder of ``work_dir`` with logged scalars."""
+    if not osp.isdir(work_dir):
+        raise FileNotFoundError(f'work dir {work_dir} does not exist')
+    runs = sorted(d for d in os.listdir(work_dir)
+                  if osp.isfile(osp.join(work_dir, d, 'vis_data', 'scalars.json')))
+    if not runs:
+        raise FileNotFoundError(f'no <timestamp>/vis_data/scalars.json under {work_dir}: '
+                                'was the run trained with mmengine\'s LoggerHook?')
+    return osp.join(work_dir, runs[-1])
+
+
+def log_wall_s(session: str) -> float:
+    """Seconds from a session's start (its ``YYYYmmdd_HHMMSS`` folder name) to
+    the timestamp of the last line of its ``<timestamp>.log``."""
+    stamp = osp.basename(osp.normpath(session))
+    start = datetime.datetime.strptime(stamp, '%Y%m%d_%H%M%S')
+    log = osp.join(session, f'{stamp}.log')
+    last = None
+    with open(log, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            try:  # mmengine: '2026/12/02 18:13:19 - mmengine - INFO - ...'
+                last = datetime.datetime.strptime(line[:19], '%Y/%m/%d %H:%M:%S')
+            except ValueError:
+                continue
+    if last is None:
+        raise ValueError(f'{log} has no timestamped line')
+    return (last - start).total_seconds()
+
+
+def training_scalars(work_dir: str) -> List[dict]:
+    """The training lines (those with an ``epoch`` and a ``loss``) of the
+    newest ``vis_data/scalars.json`` under ``work_dir``."""
+    path = osp.join(newest_session(work_dir), 'vis_data', 'scalars.json')
+    lines = []
+    with open(path, encoding='utf-8') as f:
+        for number, line in enumerate(f, 1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise ValueError(f'{path}:{number}: not a JSON line ({err})') from None
+            if 'epoch' in record and 'loss' in record:
+                lines.append(record)
+    if not lines:
+        raise ValueError(f'{path} has no training lines (with "epoch" and "loss")')
+    return lines
+
+
+def summarize_training(work_dir: str, keys: Iterable[str] = DEFAULT_KEYS,
+                       reductions: Tuple[str, ...] = ('mean', 'last_epoch')
+                       ) -> Dict[str, float]:
+    """``{'train_<key>_<reduction>': value}`` for every key of ``keys`` the
+    run logged (keys it never logged are left out), and ``train_wall_s``.
+
+    Args:
+        work_dir (str): the run's work directory.
+        keys (iterable of str): scalar names as logged (``comm_bytes``).
+        reductions (tuple of str): ``mean`` (all logged steps) and/or
+            ``last_epoch`` (the logged steps of the last epoch).
+    """
+    unknown = set(reductions) - {'mean', 'last_epoch'}
+    if unknown:
+        raise ValueError(f'unknown reductions {sorted(unknown)}; use mean, last_epoch')
+    lines = training_scalars(work_dir)
+    out = {'train_wall_s': log_wall_s(newest_session(work_dir))}
+    last_epoch = max(line['epoch'] for line in lines)
+    for key in keys:
+        values = [line[key] for line in lines if key in line]
+        if not values:
+            continue
+        if 'mean' in reductions:
+            out[f'train_{key}_mean'] = float(statistics.fmean(values))
+        if 'last_epoch' in reductions:
+            last = [line[key] for line in lines if key in line and line['epoch'] == last_epoch]
+            out[f'train_{key}_last_epoch'] = float(statistics.fmean(last))
+    return out
+
+
+def write_training_summary(work_dir: str, out_file: str = 'train_summary.json',
+                           keys: Iterable[str] = DEFAULT_KEYS) -> str:
+    """Write :func:`summarize_training` of ``work_dir`` to ``work_dir/out_file``
+    (JSON); return its path."""
+    path = osp.join(work_dir, out_file)
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(summarize_training(work_dir, keys), f, indent=1, sort_keys=True)
+    return path

@@ -1,0 +1,274 @@
+"""The CPU recipe family (configs/recipes): the full recipe per backbone and protocol, and one
+ablation config per ingredient, each the full recipe minus that ingredient and nothing else.
+
+- every config validates on `val` and tests on `test` of splits/aid_val04, three disjoint
+  files of one protocol and seed;
+- the ingredients (native 150 px, RandAugment, Mixup/CutMix, label smoothing, EMA, head
+  learning rate, the longer schedule, test-time flip) are all present in a full recipe and
+  exactly one is absent in each ablation; an ablation differs from the full recipe only in
+  the keys of its ingredient;
+- each config's data sets and model build from the registries on the tiny AID-150px split;
+  the recipe's batch augments, optimizer groups and test-time flip do what they say.
+"""
+import copy
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
+
+from conftest import REPO_ROOT
+
+RECIPES = REPO_ROOT / 'configs' / 'recipes'
+STEM = 'cpu-recipe_efficientnet-{arch}_in1k-pre_aid150-{data}_{size}px_1xb32_{epochs}e{variant}'
+FULL = STEM.format(arch='lite2', data='16-4-80', size=150, epochs=30, variant='')
+FULL_RECIPES = {  # config -> (arch, protocol, recipe length in epochs)
+    STEM.format(arch=arch, data=data, size=150, epochs=epochs, variant=''): (arch, protocol, epochs)
+    for arch, data, protocol, epochs in (('lite2', '16-4-80', '20-80', 30),
+                                         ('lite0', '16-4-80', '20-80', 30),
+                                         ('lite1', '16-4-80', '20-80', 30),
+                                         ('lite2', '46-4-50', '50-50', 10))
+}
+# ablation config -> (the ingredient it removes, the keys in which it differs from FULL)
+ABLATIONS = {
+    FULL + '_no-randaug': ('randaugment', {'train_pipeline', 'train_dataloader.dataset.pipeline'}),
+    FULL + '_no-mixup': ('mixup_cutmix', {'model.train_cfg'}),
+    FULL + '_no-ls': ('label_smoothing', {'model.head.loss.label_smooth_val'}),
+    FULL + '_no-ema': ('ema', {'custom_hooks'}),
+    FULL + '_no-head-lr': ('head_lr', {'optim_wrapper.paramwise_cfg'}),
+    FULL + '_no-tta': ('test_time_flip', {'test_dataloader.dataset.pipeline', 'custom_hooks'}),
+    STEM.format(arch='lite2', data='16-4-80', size=150, epochs=20, variant=''): (
+        'long_schedule', {'max_epochs', 'param_scheduler', 'train_cfg.max_epochs'}),
+    STEM.format(arch='lite2', data='16-4-80', size=128, epochs=30, variant=''): (
+        'native_150px', {'img_size', 'resize', 'train_pipeline', 'test_pipeline', 'tta_pipeline',
+                         'train_dataloader.dataset.pipeline', 'val_dataloader.dataset.pipeline',
+                         'test_dataloader.dataset.pipeline'}),
+}
+# the other full recipes: the keys in which they differ from FULL
+VARIANTS = {
+    STEM.format(arch='lite0', data='16-4-80', size=150, epochs=30, variant=''): {
+        'model.backbone.arch', 'model.backbone.init_cfg.checkpoint'},
+    STEM.format(arch='lite1', data='16-4-80', size=150, epochs=30, variant=''): {
+        'model.backbone.arch', 'model.backbone.init_cfg.checkpoint'},
+    STEM.format(arch='lite2', data='46-4-50', size=150, epochs=10, variant=''): {
+        'split', 'train_dataloader.dataset.split_file', 'val_dataloader.dataset.split_file',
+        'test_dataloader.dataset.split_file', 'max_epochs', 'param_scheduler',
+        'train_cfg.max_epochs'},
+}
+ALL = sorted(set(FULL_RECIPES) | set(ABLATIONS))
+TINY = {'train': 'tests/data/splits/aid_tiny_train.txt',
+        'val': 'tests/data/splits/aid_tiny_val.txt',
+        'test': 'tests/data/splits/aid_tiny_test.txt'}
+
+
+def load(name):
+    return Config.fromfile(str(RECIPES / f'{name}.py'))
+
+
+def flatten(value, prefix=''):
+    """Nested dicts -> {dotted path: leaf}; lists and other values are leaves."""
+    if isinstance(value, dict) and value:
+        out = {}
+        for key, item in value.items():
+            out.update(flatten(item, f'{prefix}.{key}' if prefix else key))
+        return out
+    return {prefix: value}
+
+
+def differing_keys(a, b):
+    fa, fb = flatten(a.to_dict()), flatten(b.to_dict())
+    return {k for k in set(fa) | set(fb) if fa.get(k, object()) != fb.get(k, object())}
+
+
+def ingredients(cfg, recipe_epochs):
+    """Which of the recipe's ingredients the config has."""
+    pipelines = [cfg[f'{part}_dataloader'].dataset.pipeline for part in ('train', 'val', 'test')]
+    train_types = [t.type for t in pipelines[0]]
+    test_types = [t.type for t in pipelines[2]]
+    hooks = [h.type for h in cfg.get('custom_hooks', [])]
+    loss = cfg.model.head.loss
+    augments = (cfg.model.get('train_cfg') or {}).get('augments', [])
+    custom_keys = (cfg.optim_wrapper.get('paramwise_cfg') or {}).get('custom_keys', {})
+    return dict(
+        native_150px=not any(t.type == 'Resize' for p in pipelines for t in p),
+        randaugment='RandAugment' in train_types,
+        mixup_cutmix=sorted(a.type for a in augments) == ['CutMix', 'Mixup'],
+        label_smoothing=loss.type == 'LabelSmoothLoss' and loss.label_smooth_val > 0,
+        ema='DeferredLoadEMAHook' in hooks,
+        head_lr=custom_keys.get('head', {}).get('lr_mult', 1.0) > 1.0,
+        long_schedule=cfg.train_cfg.max_epochs == recipe_epochs,
+        test_time_flip='TestTimeAug' in test_types and 'PrepareTTAHook' in hooks,
+    )
+
+
+def test_the_family_is_complete():
+    found = {osp.basename(p)[:-3] for p in glob.glob(str(RECIPES / '*.py'))}
+    assert found == set(ALL)
+    assert (RECIPES / 'README.md').is_file() and (RECIPES / 'metafile.yml').is_file()
+
+
+@pytest.mark.parametrize('name', ALL)
+def test_validates_on_val_and_tests_on_test(name):
+    cfg = load(name)
+    protocol = FULL_RECIPES.get(name, ('', '20-80'))[1]
+    files = {part: cfg[f'{part}_dataloader'].dataset.split_file for part in TINY}
+    for part, path in files.items():
+        assert path == f'splits/aid_val04/{protocol}_seed0_{part}.txt', (part, path)
+    assert len(set(files.values())) == 3
+    lines = {part: {line.split()[0] for line in (REPO_ROOT / path).read_text().splitlines()
+                    if line.strip()} for part, path in files.items()}  # 'Class/image.jpg label'
+    assert not lines['val'] & lines['test'] and not lines['train'] & lines['val']
+    assert not lines['train'] & lines['test'] and len(lines['val']) == 400
+    # the best validation epoch is kept for the one test
+    assert cfg.default_hooks.checkpoint.save_best == 'accuracy/top1'
+    assert cfg.train_cfg.val_interval == 1
+    assert cfg.train_cfg.max_epochs % cfg.default_hooks.checkpoint.interval == 0
+
+
+@pytest.mark.parametrize('name', sorted(FULL_RECIPES))
+def test_full_recipes_have_every_ingredient(name):
+    arch, _, epochs = FULL_RECIPES[name]
+    cfg = load(name)
+    assert all(ingredients(cfg, epochs).values()), ingredients(cfg, epochs)
+    assert cfg.model.backbone.arch == arch
+    assert cfg.model.backbone.init_cfg.checkpoint == f'pkgweights://efficientnet-{arch}'
+    assert cfg.model.head.loss.label_smooth_val == 0.1
+
+
+@pytest.mark.parametrize('name', sorted(ABLATIONS))
+def test_each_ablation_removes_exactly_its_ingredient(name):
+    removed, keys = ABLATIONS[name]
+    cfg, full = load(name), load(FULL)
+    have = ingredients(cfg, recipe_epochs=30)
+    assert have == {k: k != removed for k in have}, have
+    diff = differing_keys(cfg, full)
+    assert diff, 'an ablation differs from the full recipe'
+    outside = {k for k in diff if not any(k == p or k.startswith(p + '.') for p in keys)}
+    assert not outside, outside
+
+
+@pytest.mark.parametrize('name', sorted(VARIANTS))
+def test_other_full_recipes_change_only_backbone_or_protocol(name):
+    diff = differing_keys(load(name), load(FULL))
+    assert diff and diff <= VARIANTS[name], diff - VARIANTS[name]
+    assert all(ingredients(load(name), FULL_RECIPES[name][2]).values())
+
+
+def test_backbones_match_their_model_bases():
+    for arch in ('lite0', 'lite1', 'lite2'):
+        base = Config.fromfile(
+            str(REPO_ROOT / 'configs' / '_base_' / 'models' / f'efficientnet-{arch}_30cls.py'))
+        name = STEM.format(arch=arch, data='16-4-80', size=150, epochs=30, variant='')
+        cfg = load(name)
+        assert cfg.model.backbone == base.model.backbone
+        assert cfg.model.data_preprocessor == base.model.data_preprocessor  # TF normalisation
+        assert base.model.data_preprocessor.mean == [127.5] * 3
+
+
+def test_schedules_warm_up_one_epoch_then_cosine_to_the_end():
+    for name in ALL:
+        cfg = load(name)
+        warmup, cosine = cfg.param_scheduler
+        assert (warmup.type, warmup.begin, warmup.end) == ('LinearLR', 0, 1)
+        assert (cosine.type, cosine.begin, cosine.end, cosine.T_max) == (
+            'CosineAnnealingLR', 1, cfg.train_cfg.max_epochs, cfg.train_cfg.max_epochs - 1)
+
+
+# ------------------------------------------------ built on the tiny AID-150px split
+
+
+@pytest.fixture(scope='module')
+def registries():
+    from rszoo.utils import register_all_modules
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    register_all_modules()
+    with DefaultScope.overwrite_default_scope('rszoo'):
+        yield
+    torch.set_num_threads(threads)
+
+
+def tiny_datasets(cfg, parts=tuple(TINY)):
+    from rszoo.registry import DATASETS
+    out = {}
+    for part in parts:
+        path = TINY[part]
+        dataset = copy.deepcopy(cfg[f'{part}_dataloader'].dataset)
+        dataset.split_file = path
+        out[part] = DATASETS.build(dataset)
+    return out
+
+
+@pytest.mark.parametrize('name', ALL)
+def test_builds_on_the_tiny_split(name, registries, aid_root):
+    from rszoo.registry import MODELS
+    cfg = load(name)
+    size = 128 if '_128px_' in name else 150
+    datasets = tiny_datasets(cfg)
+    assert [len(datasets[p]) for p in TINY] == [120, 60, 60]
+    train = datasets['train'][0]
+    assert train['inputs'].shape == (3, size, size)
+    assert datasets['val'][0]['inputs'].shape == (3, size, size)
+    test = datasets['test'][0]
+    if ingredients(cfg, 30)['test_time_flip']:
+        plain, mirrored = test['inputs']  # TestTimeAug: the image, then its mirror
+        assert torch.equal(mirrored, plain.flip(-1)) and plain.shape == (3, size, size)
+    else:
+        assert test['inputs'].shape == (3, size, size)
+    model = MODELS.build(cfg.model)
+    assert type(model.backbone).__name__ == 'EfficientNetLite'
+    assert model.backbone.arch == cfg.model.backbone.arch
+    has_batch_augments = model.data_preprocessor.batch_augments is not None
+    assert has_batch_augments == ingredients(cfg, 30)['mixup_cutmix']
+
+
+@pytest.mark.parametrize('name', [FULL, FULL + '_no-head-lr'])
+def test_head_learning_rate(name, registries):
+    from rszoo.registry import MODELS
+    cfg = load(name)
+    model = MODELS.build(cfg.model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    head = {id(p) for p in model.head.parameters()}
+    lrs = {('head' if id(p) in head else 'rest', round(group['lr'], 9))
+           for group in optim.optimizer.param_groups for p in group['params']}
+    assert lrs == {('head', 0.2 if name == FULL else 0.02), ('rest', 0.02)}
+    assert all(g['nesterov'] and g['momentum'] == 0.9 for g in optim.optimizer.param_groups)
+
+
+@pytest.mark.parametrize('name', [FULL, FULL + '_no-mixup'])
+def test_a_training_step_on_tiny_images(name, registries, aid_root):
+    """Mixup/CutMix give soft targets (smoothed by LabelSmoothLoss); without them the
+    labels stay hard. The loss is finite either way."""
+    from rszoo.registry import MODELS
+    cfg = load(name)
+    model = MODELS.build(cfg.model).train()
+    train = tiny_datasets(cfg, ['train'])['train']
+    batch = pseudo_collate([train[i] for i in (0, 60)])
+    data = model.data_preprocessor(batch, True)
+    soft = 'gt_score' in data['data_samples'][0]
+    assert soft == (name == FULL)
+    loss = model(**data, mode='loss')['loss']
+    assert torch.isfinite(loss) and loss.item() > 0
+
+
+def test_test_time_flip_averages_the_image_and_its_mirror(registries, aid_root):
+    from rszoo.registry import MODELS
+    cfg = load(FULL)
+    model = MODELS.build(cfg.model).eval()
+    tta = MODELS.build(dict(cfg.tta_model, module=model))
+    test = tiny_datasets(cfg, ['test'])['test']
+    samples = [test[i] for i in (0, 30)]
+    with torch.no_grad():
+        merged = tta.test_step(pseudo_collate(samples))
+        views = [model.test_step(pseudo_collate([dict(inputs=s['inputs'][v],
+                                                      data_samples=s['data_samples'][v])
+                                                 for s in samples])) for v in (0, 1)]
+    for i, sample in enumerate(merged):
+        mean = (views[0][i].pred_score + views[1][i].pred_score) / 2
+        torch.testing.assert_close(sample.pred_score, mean)
+        assert sample.gt_label == views[0][i].gt_label
+    assert not torch.allclose(views[0][0].pred_score, views[1][0].pred_score)

@@ -1,0 +1,65 @@
+"""rszoo.utils.train_summary: a training run's logged scalars and wall time as
+record metrics (hand-made mmengine work dir)."""
+import json
+
+import pytest
+
+from rszoo.utils.train_summary import (log_wall_s, summarize_training,
+                                       write_training_summary)
+
+SCALARS = [  # two epochs of 100 steps logged every 50 steps, validation in between
+    {'lr': 0.02, 'loss': 2.9, 'time': 0.5, 'comm_bytes': 1000, 'epoch': 1, 'iter': 50, 'step': 50},
+    {'lr': 0.02, 'loss': 2.7, 'time': 0.3, 'comm_bytes': 600, 'epoch': 1, 'iter': 100, 'step': 100},
+    {'accuracy/top1': 20.0, 'time': 9.0, 'step': 1},
+    {'lr': 0.01, 'loss': 2.1, 'time': 0.4, 'comm_bytes': 20, 'epoch': 2, 'iter': 150, 'step': 150},
+    {'lr': 0.01, 'loss': 2.0, 'time': 0.2, 'comm_bytes': 40, 'epoch': 2, 'iter': 200, 'step': 200},
+]
+LOG = ('2026/12/02 18:09:37 - mmengine - INFO - Config: ...\n'
+       'not a timestamped line\n'
+       '2026/12/02 18:16:12 - mmengine - INFO - Epoch(val) [2][4/4] accuracy/top1: 30.0\n')
+
+
+def make_work_dir(tmp_path, stamp='20261202_180934'):
+    session = tmp_path / stamp
+    (session / 'vis_data').mkdir(parents=True)
+    (session / 'vis_data' / 'scalars.json').write_text(
+        '\n'.join(json.dumps(line) for line in SCALARS) + '\n')
+    (session / f'{stamp}.log').write_text(LOG)
+    return session
+
+
+def test_summary_means_of_training_lines_and_wall_time(tmp_path):
+    session = make_work_dir(tmp_path)
+    assert log_wall_s(str(session)) == 6 * 60 + 38  # 18:09:34 -> 18:16:12
+    summary = summarize_training(str(tmp_path), keys=('comm_bytes', 'time', 'never_logged'))
+    assert summary == {
+        'train_wall_s': 398.0,
+        'train_comm_bytes_mean': 415.0,        # (1000 + 600 + 20 + 40) / 4
+        'train_comm_bytes_last_epoch': 30.0,   # epoch 2 only
+        'train_time_mean': pytest.approx(0.35),  # the validation line's time is not a step's
+        'train_time_last_epoch': pytest.approx(0.3),
+    }
+    path = write_training_summary(str(tmp_path), keys=('comm_bytes', ))
+    assert json.load(open(path)) == {'train_wall_s': 398.0, 'train_comm_bytes_mean': 415.0,
+                                     'train_comm_bytes_last_epoch': 30.0}
+
+
+def test_the_newest_session_is_read(tmp_path):
+    make_work_dir(tmp_path, '20261202_100000')
+    newer = make_work_dir(tmp_path, '20261202_180000')
+    (newer / 'vis_data' / 'scalars.json').write_text(json.dumps(
+        {'loss': 1.0, 'comm_bytes': 7, 'epoch': 3, 'iter': 1, 'step': 1}) + '\n')
+    assert summarize_training(str(tmp_path), keys=('comm_bytes', ))['train_comm_bytes_mean'] == 7
+
+
+def test_clear_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        summarize_training(str(tmp_path / 'nope'))
+    with pytest.raises(FileNotFoundError, match='vis_data/scalars.json under'):
+        summarize_training(str(tmp_path))
+    session = make_work_dir(tmp_path)
+    (session / 'vis_data' / 'scalars.json').write_text('{"accuracy/top1": 1.0, "step": 1}\n')
+    with pytest.raises(ValueError, match='has no training lines'):
+        summarize_training(str(tmp_path))
+    with pytest.raises(ValueError, match='unknown reductions'):
+        summarize_training(str(tmp_path), reductions=('median', ))
