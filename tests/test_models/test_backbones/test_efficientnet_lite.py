@@ -50,7 +50,7 @@ def build_imagenet_classifier(**init):
             dict(
                 type='mmpretrain.ImageClassifier',
                 data_preprocessor=TF_PREPROCESSOR,
-                backbone=dict(type='EfficientNetLite', arch='lite0', **init.pop('backbone', {})),
+                backbone=dict(type='EfficientNetLite', **{'arch': 'lite0', **init.pop('backbone', {})}),
                 neck=dict(type='GlobalAveragePooling'),
                 head=dict(type='LinearClsHead', num_classes=1000, in_channels=1280),
                 **init))
@@ -382,12 +382,7 @@ def test_larger_weights_load_with_no_missing_or_unexpected_keys(larger_checkpoin
     assert all(torch.equal(shortcut.state_dict()[k], expected[k]) for k in expected)
 
     # the classifier layout: a whole 1000-class ImageClassifier
-    with DefaultScope.overwrite_default_scope('rszoo'):
-        model = MODELS.build(dict(
-            type='mmpretrain.ImageClassifier', data_preprocessor=TF_PREPROCESSOR,
-            backbone=dict(type='EfficientNetLite', arch=arch),
-            neck=dict(type='GlobalAveragePooling'),
-            head=dict(type='LinearClsHead', num_classes=1000, in_channels=1280)))
+    model = build_imagenet_classifier(backbone=dict(arch=arch))
     full = CheckpointLoader.load_checkpoint(f'pkgweights://efficientnet-{arch}/classifier')
     missing, unexpected = model.load_state_dict(full['state_dict'], strict=False)
     assert missing == [] and unexpected == []
@@ -400,12 +395,7 @@ def test_larger_weights_predict_the_reference_classes(larger_checkpoint, aid_roo
     carrier, valley, steel arch bridge) for 7 of the 7 images (measured); with ImageNet
     mean/std, for 2 of 7. A wrong key mapping gives noise."""
     arch, raw = larger_checkpoint
-    with DefaultScope.overwrite_default_scope('rszoo'):
-        model = MODELS.build(dict(
-            type='mmpretrain.ImageClassifier', data_preprocessor=TF_PREPROCESSOR,
-            backbone=dict(type='EfficientNetLite', arch=arch),
-            neck=dict(type='GlobalAveragePooling'),
-            head=dict(type='LinearClsHead', num_classes=1000, in_channels=1280)))
+    model = build_imagenet_classifier(backbone=dict(arch=arch))
     model.load_state_dict(convert_efficientnet_lite_keys(
         raw, LARGER_ARCHS[arch][0], layout='classifier'))
     names = list(REFERENCE_TOP1)
