@@ -2,7 +2,7 @@
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out preds.pkl|.json]
         [--confusion-matrix cm.png] [--show-dir DIR] [--cfg-options k=v ...] [--launcher pytorch]
-        [--record FILE [--model NAME] [--selected-on last|val] [--extra-metrics JSON]]
+        [--record FILE [--model NAME] [--selected-on last|val] [--extra-metrics JSON [JSON ...]]]
 
 The checkpoint is loaded strictly: a key or shape that does not match the model is an error.
 ``--record FILE`` appends a results record (:mod:`rszoo.utils.records`) of the test-split
@@ -63,10 +63,11 @@ def parse_args(argv=None):
         help='how CHECKPOINT was chosen, for the record (default: "val" for a '
         'best_*.pth checkpoint, else "last")')
     parser.add_argument(
-        '--extra-metrics', metavar='JSON',
-        help='a JSON file of flat numeric metrics the training measured (e.g. the '
+        '--extra-metrics', metavar='JSON', nargs='+',
+        help='JSON files of flat numeric metrics measured outside the test (the '
         'train_summary.json of tools/analysis/multi_seed.py: bytes sent per step, training '
-        'wall time), added to the record\'s metrics; a name the test also reports is an error')
+        'wall time; the <stem>_complexity.json of picpq_compress.py --export: FLOPs, BOPs), '
+        'added to the record\'s metrics; a name reported twice is an error')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -144,8 +145,8 @@ def main(argv=None):
         selected_on = args.selected_on or (
             'val' if osp.basename(args.checkpoint).startswith('best') else 'last')
         recorded = dict(metrics)
-        if args.extra_metrics:
-            recorded = merge_metrics(recorded, load_metrics_file(args.extra_metrics))
+        for path in args.extra_metrics or ():
+            recorded = merge_metrics(recorded, load_metrics_file(path))
         record = make_record(
             model=args.model or osp.splitext(osp.basename(args.config))[0],
             config=args.config, cfg=cfg, metrics=recorded, eval_split='test',

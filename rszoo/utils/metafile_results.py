@@ -48,6 +48,9 @@ METRIC_KEYS: Dict[str, Tuple[str, int]] = {
     'Compression after warm-up': ('train_comm_compression_last_epoch', 1),
     'Seconds per step': ('train_time_mean', 3),
     'Training wall time (s)': ('train_wall_s', 0),
+    # what picpq_compress.py --export counted on the trained compressed model
+    'FLOPs': ('flops', 0), 'BOPs': ('bops', 0), 'BOPs compression': ('bops_compression', 2),
+    "BOPs compression, the authors' count": ('bops_compression_authors_convention', 2),
 }
 #: the scenes a per-scene model's plain figures average, by record ``dataset``:
 #: for the HAD scenes, the 13 the STAD authors also ran (12 ABU + San Diego)

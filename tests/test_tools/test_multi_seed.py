@@ -48,6 +48,13 @@ def test_nproc_trains_through_dist_train(capsys):
     assert line.startswith('$ bash ') and 'tools/dist_train.sh ' + CONFIG + ' 2 --work-dir' in line
 
 
+def test_cfg_options_take_the_seed(capsys):
+    multi_seed.main([CONFIG, '--seeds', '2', '--dry-run',
+                     '--cfg-options', 'load_from=work/seed{seed}/pruned.pth'])
+    line = [l for l in capsys.readouterr().out.splitlines() if l.startswith('$ ')][0]
+    assert line.endswith(' load_from=work/seed2/pruned.pth') and '{seed}' not in line
+
+
 def test_dry_run_plans_seed_major_order(capsys):
     other = osp.join(REPO_ROOT, 'configs', 'sskdnet',
                      'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e.py')

@@ -130,6 +130,14 @@ def test_compress_train_and_export_end_to_end(tool, tiny, tmp_path, capsys):
     assert report['fake_quant'] == dict(weights=True, activations=True)
     assert report['bops_compression'] == pytest.approx(
         plan['flops']['dense'] * 1024 / plan['bops']['bops'])
+    # the flat totals a test record takes (tools/test.py --extra-metrics)
+    from rszoo.utils.records import load_metrics_file
+    complexity = load_metrics_file(str(tmp_path / 'export' / 'epoch_3_complexity.json'))
+    assert complexity['bops'] == report['bops'] and complexity['flops'] == report['flops']
+    assert complexity['bops_compression'] == pytest.approx(report['bops_compression'])
+    assert complexity['bops_authors_convention'] == plan['bops']['authors_convention']
+    assert complexity['bops_compression_authors_convention'] == pytest.approx(
+        plan['flops']['dense'] * 1024 / plan['bops']['authors_convention'])
     exported = torch.load(tmp_path / 'export' / 'epoch_3_export.pth', weights_only=True)
     quantized = [n for n, l in plan['layers'].items() if l['weight_bits'] < 32]
     assert sorted(exported['quantized_weights']) == sorted(quantized)

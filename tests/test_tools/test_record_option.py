@@ -25,8 +25,11 @@ def test_train_and_test_append_records(aid_root, tmp_path):
     run(['tools/train.py', TINY, '--work-dir', str(work_dir), '--record', str(records),
          '--cfg-options', 'train_cfg.max_epochs=1'])
     summary = write_training_summary(str(work_dir))  # what tools/analysis/multi_seed.py adds
+    other = tmp_path / 'complexity.json'  # e.g. picpq_compress.py --export's totals
+    other.write_text('{"bops": 1024}')
     run(['tools/test.py', TINY, str(work_dir / 'epoch_1.pth'), '--work-dir', str(work_dir),
-         '--record', str(records), '--model', 'tiny_published', '--extra-metrics', summary])
+         '--record', str(records), '--model', 'tiny_published', '--extra-metrics', summary,
+         str(other)])
     trained, tested = read_records(records)
     assert tuple(tested) == RECORD_FIELDS
     assert tuple(trained) == RECORD_FIELDS + ('variant', )  # not a headline (test) figure
@@ -47,3 +50,4 @@ def test_train_and_test_append_records(aid_root, tmp_path):
     assert tested['wall_s'] > 0 and 'CPU cores' in tested['machine']
     # the training's own figures, from its log, next to the test metrics
     assert tested['metrics']['train_wall_s'] >= 0 and tested['metrics']['train_time_mean'] > 0
+    assert tested['metrics']['bops'] == 1024  # every --extra-metrics file

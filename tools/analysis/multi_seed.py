@@ -3,7 +3,7 @@
     python tools/analysis/multi_seed.py CONFIG [CONFIG ...] --seeds 0 1 2
         [--work-dir-root work_dirs/multi_seed] [--record RECORDS.jsonl]
         [--metric accuracy/top1] [--split-token seed0] [--nproc N] [--skip-trained]
-        [--dry-run] [--cfg-options k=v ...]
+        [--extra-metrics NAME ...] [--dry-run] [--cfg-options k=v ...]
 
 For each seed ``s`` (outer loop) and each config (inner loop, so configs
 compared with each other share the machine's state of the moment), it runs
@@ -29,6 +29,10 @@ the checkpoints, :mod:`rszoo.utils.train_summary`: its wall time from its log,
 the means of logged scalars such as the bytes a communication hook sent) as
 extra metrics. ``--skip-trained`` tests, without training again, a run whose
 work dir already holds its final checkpoint (a queue stopped halfway goes on).
+``--extra-metrics NAME ...`` adds flat JSON metric files from each run's work dir to its
+test record too (e.g. ``epoch_15_complexity.json``, the FLOPs and BOPs that
+``picpq_compress.py --export`` measured on the trained model), and ``{seed}`` in a
+``--cfg-options`` value is replaced by the run's seed (a per-seed checkpoint or plan).
 Each run's wall time (training, plus testing with
 ``--record``) and its ``--metric`` value (the test record's with ``--record``,
 else the last value in mmengine's ``vis_data/scalars.json``) are printed and
@@ -69,9 +73,13 @@ def parse_args(argv=None):
     parser.add_argument('--skip-trained', action='store_true',
                         help='do not train a run whose work dir already holds its final '
                              'checkpoint (epoch_<max_epochs>.pth named by last_checkpoint)')
+    parser.add_argument('--extra-metrics', nargs='+', default=[], metavar='NAME',
+                        help="JSON files of flat metrics in each run's work dir, added to "
+                             'its test record (with --record)')
     parser.add_argument('--dry-run', action='store_true', help='print the commands only')
     parser.add_argument('--cfg-options', nargs='+', default=[],
-                        help='passed on to every tools/train.py run')
+                        help="passed on to every tools/train.py run; '{seed}' in them is "
+                             "replaced by the run's seed")
     return parser.parse_args(argv)
 
 
@@ -181,7 +189,8 @@ def main(argv=None):
             else:
                 launch = [sys.executable, osp.join(REPO, 'tools', 'train.py'), path]
             cmd = [*launch, '--work-dir', work_dir, '--cfg-options',
-                   *seed_overrides(cfg, seed, args.split_token), *args.cfg_options]
+                   *seed_overrides(cfg, seed, args.split_token),
+                   *(option.replace('{seed}', str(seed)) for option in args.cfg_options)]
             plan.append((seed, path, work_dir, cmd))
     rows = []
     for seed, path, work_dir, cmd in plan:
@@ -202,6 +211,7 @@ def main(argv=None):
                     '--work-dir', work_dir, '--record', args.record,
                     '--selected-on', selected_on,
                     '--extra-metrics', write_training_summary(work_dir),
+                    *(osp.join(work_dir, name) for name in args.extra_metrics),
                     '--cfg-options', *options]
             print('$ ' + ' '.join(test), flush=True)
             subprocess.run(test, check=True)

@@ -41,7 +41,9 @@ set as the checkpoint's ``meta['fake_quant']`` says (else all on), FLOPs and BOP
 are counted on the built model, and ``--out-dir`` (default: the checkpoint's
 folder) gets ``<stem>_export.pth`` (the weights, the integer weight codes of
 every quantized conv, the quantizer state and the counts in ``meta``) and
-``<stem>_bops.json`` (per-layer MACs, bits and BOPs).
+``<stem>_bops.json`` (per-layer MACs, bits and BOPs), and ``<stem>_complexity.json``
+(the totals as flat numbers, for ``tools/test.py --extra-metrics``: the test record of the
+model then carries its FLOPs and BOPs).
 """
 import argparse
 import copy
@@ -345,6 +347,7 @@ def compress(cfg, args) -> dict:
 def export(cfg, args) -> dict:
     from rszoo.models.compression import (BOPsCounter, QuantConv2d, bops_summary,
                                           fake_quant_state, load_plan, set_fake_quant)
+    from rszoo.models.compression.picpq_compressor import authors_bops
     model_cfg = cfg.model.to_dict()
     if model_cfg.get('type') != 'CompressedModel':
         raise CompressError(f'--export: {args.config} must build a CompressedModel (model.type '
@@ -385,6 +388,16 @@ def export(cfg, args) -> dict:
                   input_shape=plan['input_shape'], layers=counts['layers'])
     atomic_write_bytes(json.dumps(report, indent=1).encode(),
                        osp.join(out_dir, f'{stem}_bops.json'))
+    # flat totals for a test record (tools/test.py --extra-metrics); the authors' count
+    # (every conv input at its own weight bits) beside rszoo's, for comparison only
+    complexity = {k: summary[k] for k in ('flops', 'bops', 'flops_ratio', 'bops_compression')
+                  if k in summary}
+    complexity['bops_authors_convention'] = authors_bops(counts)
+    if 'dense_bops' in summary:
+        complexity['bops_compression_authors_convention'] = (
+            summary['dense_bops'] / complexity['bops_authors_convention'])
+    atomic_write_bytes(json.dumps(complexity, indent=1).encode(),
+                       osp.join(out_dir, f'{stem}_complexity.json'))
     print(f'picpq_compress --export: {out_dir}/{stem}_export.pth; FLOPs {summary["flops"]:,}, '
           f'BOPs {summary["bops"]:,} ({summary.get("bops_compression", float("nan")):.2f}x '
           f'below the dense FP32 model)', flush=True)
