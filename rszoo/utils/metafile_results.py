@@ -51,6 +51,9 @@ METRIC_KEYS: Dict[str, Tuple[str, int]] = {
     # what picpq_compress.py --export counted on the trained compressed model
     'FLOPs': ('flops', 0), 'BOPs': ('bops', 0), 'BOPs compression': ('bops_compression', 2),
     "BOPs compression, the authors' count": ('bops_compression_authors_convention', 2),
+    # a record's own fields: '@<field>'; 'a+b' sums two values of one record
+    'Test wall time (s)': ('@wall_s', 0),
+    'Wall time per run, test included (s)': ('train_wall_s+@wall_s', 0),
 }
 #: the scenes a per-scene model's plain figures average, by record ``dataset``:
 #: for the HAD scenes, the 13 the STAD authors also ran (12 ABU + San Diego)
@@ -106,6 +109,22 @@ def parse_metric(name: str) -> Tuple[str, int, str]:
     return key, digits, how
 
 
+def record_value(record: Mapping, key: str):
+    """The value of ``key`` in one record: a metric (``'OA'``), a field of the
+    record itself (``'@wall_s'``: the test's wall time), or the sum of such
+    values (``'train_wall_s+@wall_s'``); None when a part is missing."""
+    total = 0.0
+    for part in key.split('+'):
+        value = record.get(part[1:]) if part.startswith('@') else \
+            (record.get('metrics') or {}).get(part)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None
+        if '+' not in key:
+            return value
+        total += float(value)
+    return total
+
+
 def aggregate(rows: List[Mapping], name: str):
     """The figure ``name`` over ``rows`` (see the module docstring); None when a
     row lacks the key or there are no rows."""
@@ -117,7 +136,7 @@ def aggregate(rows: List[Mapping], name: str):
             if any(s not in by_scene for s in scenes):
                 return None
             rows = [by_scene[s] for s in scenes]
-    values = [r['metrics'].get(key) for r in rows]
+    values = [record_value(r, key) for r in rows]
     if not values or any(not isinstance(v, (int, float)) or isinstance(v, bool)
                          or math.isnan(v) for v in values):
         return None

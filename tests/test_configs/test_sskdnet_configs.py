@@ -33,9 +33,15 @@ AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
     'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e.py':
     'efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e.py',
 }
+REDESIGN = 'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e'
+# the redesign's variant and diagnostics (issue 18): suffix -> what differs from the redesign
+VARIANTS = ('norm-gate', 'fusion-only', 'branch-only', 'kd-only')
+AID150_PAIRS.update({f'{REDESIGN}_{v}.py': AID150_PAIRS[f'{REDESIGN}.py'] for v in VARIANTS})
 SSKDNET_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
-# training configs build SSKDNet; `*-deploy.py` evaluate a published branch-free export
-TRAIN_CONFIGS = [p for p in SSKDNET_CONFIGS if not p.endswith('-deploy.py')]
+# training configs build SSKDNet (but the fusion-only diagnostic, a plain classifier);
+# `*-deploy.py` evaluate a published branch-free export
+TRAIN_CONFIGS = [p for p in SSKDNET_CONFIGS
+                 if not p.endswith('-deploy.py') and not p.endswith('_fusion-only.py')]
 DEPLOY_CONFIGS = [p for p in SSKDNET_CONFIGS if p.endswith('-deploy.py')]
 
 
@@ -59,7 +65,7 @@ def test_every_config_is_listed_in_the_metafile():
         # only the redesign is measured (its figures are its records' aggregate:
         # tests/test_utils/test_metafile_results.py); the first build's 3-seed figures had no
         # record and are withdrawn
-        if entry['Name'].startswith('sskdnet-residual_'):
+        if entry['Name'] == REDESIGN:
             assert len(entry['Results'][0]['Metrics']['Top 1 Accuracy (per seed)']) == 3
         else:
             assert entry['Results'] is None, entry['Name']
@@ -128,3 +134,58 @@ def test_config_runs_one_train_step_at_64px(name):
     assert all(torch.isfinite(v) for v in log.values())
     after = model.head.state_dict()
     assert any(not torch.equal(before[k], after[k]) for k in before)
+
+
+def test_redesign_variants_change_only_their_part():
+    """norm-gate: the gate's LayerNorm; fusion-only: the baseline with the redesign's neck;
+    branch-only / kd-only: the redesign with GAP and the KD / restoration weight at 0."""
+    redesign = Config.fromfile(osp.join(CONFIG_DIR, f'{REDESIGN}.py'))
+    baseline = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'baseline',
+                                        AID150_PAIRS[f'{REDESIGN}.py']))
+    variants = {v: Config.fromfile(osp.join(CONFIG_DIR, f'{REDESIGN}_{v}.py'))
+                for v in VARIANTS}
+    for cfg in variants.values():  # data, schedule, hooks: the redesign's (and the baseline's)
+        assert {k: v for k, v in cfg.items() if k != 'model'} == \
+            {k: v for k, v in redesign.items() if k != 'model'}
+
+    def model_without(cfg, *keys):
+        return {k: v for k, v in cfg.model.to_dict().items() if k not in keys}
+
+    gate = variants['norm-gate'].model
+    assert gate.neck == dict(redesign.model.neck, norm_gate_input=True)
+    assert model_without(variants['norm-gate'], 'neck') == model_without(redesign, 'neck')
+
+    fusion = variants['fusion-only'].model
+    assert fusion.type == 'ImageClassifier' and fusion.neck == redesign.model.neck
+    assert fusion.backbone == redesign.model.backbone
+    assert model_without(variants['fusion-only'], 'neck', 'backbone') == \
+        model_without(baseline, 'neck', 'backbone')
+
+    for name, changed in (('branch-only', 'kd_loss'), ('kd-only', 'branch')):
+        cfg = variants[name]
+        assert cfg.model.neck == dict(type='GlobalAveragePooling')
+        assert model_without(cfg, 'neck', changed) == model_without(redesign, 'neck', changed)
+    assert variants['branch-only'].model.kd_loss == dict(redesign.model.kd_loss, loss_weight=0.)
+    assert variants['kd-only'].model.branch == dict(redesign.model.branch,
+                                                    loss_restore_weight=0.)
+
+
+@pytest.mark.parametrize('variant', VARIANTS)
+def test_redesign_variants_run_one_train_step_at_64px(variant):
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, f'{REDESIGN}_{variant}.py'))
+    model = MODELS.build(cfg.model)
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    model.train()
+    torch.manual_seed(0)
+    log = model.train_step(batch(n=2, size=64, num_classes=30), optim)
+    assert all(torch.isfinite(v) for v in log.values())
+    if variant == 'fusion-only':
+        assert not isinstance(model, SSKDNet) and 'loss_kd' not in log
+        return
+    assert {'loss_cls', 'loss_branch_cls', 'loss_restore', 'loss_kd'} <= set(log)
+    if variant == 'branch-only':
+        assert float(log['loss_kd']) == 0. and float(log['loss_restore']) > 0.
+    if variant == 'kd-only':
+        assert float(log['loss_restore']) == 0.
+    if variant == 'norm-gate':
+        assert isinstance(model.neck.gate_norm, torch.nn.LayerNorm)

@@ -31,6 +31,15 @@ def test_mean_std_and_per_seed_of_the_test_records():
                        'Top 1 Accuracy (per seed)': [90.0, 92.0, 94.0]}
 
 
+def test_record_fields_and_sums_of_values():
+    rows = [dict(rec('m', 0, 90.0, wall_s=30.0), metrics={'OA': 90.0, 'train_wall_s': 600.0}),
+            dict(rec('m', 1, 92.0, wall_s=50.0), metrics={'OA': 92.0, 'train_wall_s': 800.0})]
+    assert mr.aggregate(rows, 'Test wall time (s)') == 40.0
+    assert mr.aggregate(rows, 'Wall time per run, test included (s)') == 740.0
+    assert mr.aggregate(rows, 'Wall time per run, test included (s) (per seed)') == [630, 850]
+    assert mr.record_value(rows[0], 'train_wall_s+@missing') is None
+
+
 def test_the_latest_record_of_a_seed_wins():
     rows = [rec('m', 0, 80.0), rec('m', 0, 81.0)]
     assert mr.aggregate(mr.headline_records(rows, 'm'), 'OA') == 81.0
