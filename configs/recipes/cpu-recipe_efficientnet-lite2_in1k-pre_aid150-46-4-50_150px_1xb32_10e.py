@@ -12,10 +12,9 @@ train_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_train
 val_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_val.txt'))
 test_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_test.txt'))
 max_epochs = 10
+# the recipe's warm-up, its cosine cut to this length
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=_base_.warmup_epochs,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=_base_.warmup_epochs, end=max_epochs,
-         T_max=max_epochs - _base_.warmup_epochs, eta_min=0.0, convert_to_iter_based=True),
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], end=max_epochs, T_max=max_epochs - _base_.warmup_epochs),
 ]
 train_cfg = dict(max_epochs=max_epochs)

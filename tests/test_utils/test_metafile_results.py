@@ -36,7 +36,7 @@ def test_record_fields_and_sums_of_values():
             dict(rec('m', 1, 92.0, wall_s=50.0), metrics={'OA': 92.0, 'train_wall_s': 800.0})]
     assert mr.aggregate(rows, 'Test wall time (s)') == 40.0
     assert mr.aggregate(rows, 'Wall time per run, test included (s)') == 740.0
-    assert mr.aggregate(rows, 'Wall time per run, test included (s) (per seed)') == [630, 850]
+    assert mr.aggregate(rows, 'Wall time per run, test included (s) (per seed)') == [630.0, 850.0]
     assert mr.record_value(rows[0], 'train_wall_s+@missing') is None
 
 
