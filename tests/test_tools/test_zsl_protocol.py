@@ -178,9 +178,45 @@ def test_zsl_protocol_mcfa_zsl_from_its_unseen_classifier_and_records(zsl_files,
     val, test = _records(record)
     assert (val['eval_split'], test['eval_split']) == ('val', 'test')
     assert test['model'] == 'mcfa_tiny' and test['method'] == 'mcfa'
-    assert test['config'] == str(config) and test['selected_on'] == 'last'
+    assert test['config'] == str(config) and test['selected_on'] == 'val'
     assert test['metrics']['zsl/top1'] == pytest.approx(rows[0]['zsl/top1'])
     assert len(test['cfg_sha256']) == 64 and test['cfg_sha256'] != val['cfg_sha256']
+    # the grid: one validation run per setting, the chosen one recorded and used for the test
+    proto = root / 'proto' / 'split_emb.npy' / 'mcfa'
+    assert sorted(p.name for p in proto.iterdir() if p.name.startswith('val_')) == sorted(
+        f'val_lr{lr:g}_temperature{t:g}' for lr in zsl_protocol.MCFA_GRID['lr']
+        for t in zsl_protocol.MCFA_GRID['temperature'])
+    assert val['metrics']['params/lr'] == test['metrics']['params/lr'] \
+        == rows[0]['params']['lr'] in zsl_protocol.MCFA_GRID['lr']
+    assert test['metrics']['params/temperature'] in zsl_protocol.MCFA_GRID['temperature']
+
+
+def test_validate_then_test_chooses_the_setting_on_the_validation_classes():
+    """validate_then_test with a grid: every setting is run on the validation classes, the
+    best validation ZSL accuracy wins (the first on ties), the test run gets its options."""
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
+    import zsl_protocol
+    from mmengine.config import Config
+    calls = []
+    labels = torch.tensor([0, 1, 2, 2, 3, 3])  # seen 0, 1; unseen 2, 3
+
+    def run(train_subset, test_subset, class_subset, options):
+        calls.append((class_subset, options))
+        # the setting with lr 0.5 scores the unseen classes right, the others wrong
+        right = options['o.lr'] == 0.5
+        scores = torch.full((6, 4), 0.1, dtype=torch.float64)
+        for i, y in enumerate(labels.tolist()):
+            scores[i, y if right or y < 2 else 5 - y] = 1.0
+        return dict(scores=scores, labels=labels, seen=[0, 1], unseen=[2, 3],
+                    cfg=Config(dict(options=options)))
+
+    grid = dict(lr=('o.lr', [0.1, 0.5, 0.9]), t=('o.t', [1.0, 2.0]))
+    row, runs = zsl_protocol.validate_then_test(run, None, grid)
+    assert [c for c, _ in calls] == ['val'] * 6 + ['test']
+    assert calls[-1][1] == {'o.lr': 0.5, 'o.t': 1.0}  # best on validation, first of the tie
+    assert row['params'] == {'lr': 0.5, 't': 1.0} and row['zsl/top1'] == 100.0
+    assert [r['selected_on'] for r in runs] == ['val', 'val']
+    assert runs[0]['metrics']['params'] == row['params']
 
 
 def test_zsl_protocol_record_model_names():

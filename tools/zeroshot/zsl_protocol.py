@@ -19,11 +19,13 @@ For every split file and class embedding, each method is
 1. tuned on the split's VALIDATION classes only (``val_train``: training images
    of ``seen - val_unseen``; ``val_test``: held-out images of those classes +
    the training images of ``val_unseen``): ESZSL's (gamma, lambda) and DeViSE's
-   (lr, margin) by a grid, choosing the best ZSL accuracy on ``val_unseen``;
-   then, for every method, the calibrated-stacking factor by the best H on
-   ``val_test`` (``choose_calibration``). MCFA keeps its config's settings
-   (the authors' code's, see ``configs/mcfa/README.md``) and only gets its
-   calibration factor from the validation run;
+   (lr, margin) and MCFA's (Adam lr, contrastive temperature) by a grid
+   (DeViSE's and MCFA's: 4 settings each, the same search budget; each grid
+   holds the authors' setting), choosing the best ZSL accuracy on
+   ``val_unseen``; then, for every method, the calibrated-stacking factor by
+   the best H on ``val_test`` (``choose_calibration``) of the chosen setting.
+   ``--mcfa-no-grid`` keeps the MCFA config's settings (the authors' code's,
+   see ``configs/mcfa/README.md``): only the calibration factor is chosen;
 2. trained on the split's ``train`` images and evaluated on ``test``
    (held-out seen-class images + all unseen-class images): ZSL per-class top-1
    over the unseen classes, GZSL S / U / H with the validation's calibration
@@ -90,6 +92,10 @@ EMBEDDINGS = {
 }
 ESZSL_GRID = dict(gamma=[10.**k for k in range(-3, 4)], lambd=[10.**k for k in range(-3, 4)])
 DEVISE_GRID = dict(lr=[1e-3, 1e-2], margin=[0.1, 1.0])
+#: MCFA's grid (the authors' Adam lr 1.5e-4 and temperature 2.0 among 4 settings, the same
+#: budget as DeViSE's) and the config key each name sets
+MCFA_GRID = dict(lr=[1.5e-4, 5e-4], temperature=[2.0, 0.5])
+MCFA_GRID_KEYS = dict(lr='optim_wrapper.optimizer.lr', temperature='model.contrastive.temperature')
 
 
 def parse_args(argv=None):
@@ -102,6 +108,9 @@ def parse_args(argv=None):
     parser.add_argument('--methods', nargs='+', default=['eszsl', 'devise', 'mcfa'])
     parser.add_argument('--mcfa-config', default='configs/mcfa/'
                         'mcfa_efficientnet-lite0_in1k-pre_glove_aid150-25-5_1xb25.py')
+    parser.add_argument('--mcfa-no-grid', action='store_true',
+                        help="MCFA with its config's settings only (no grid on the validation "
+                        'classes; the calibration factor is still chosen there)')
     parser.add_argument('--dsva-config', default='configs/dsva/'
                         'dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24.py')
     parser.add_argument('--work-dir', default='work_dirs/zsl_protocol')
@@ -204,15 +213,18 @@ def run_linear(method, features, split_file, emb):
 
 
 def runner_for(config, work_dir, name, split_file, class_subset, train_subset, test_subset,
-               model_updates, dataset_updates, with_val=True):
+               model_updates, dataset_updates, with_val=True, options=None):
     """A Runner of ``config`` on one split: the model's ``class_split`` and
     ``class_subset``, the train data set's subset ``train_subset`` and the
     val/test data sets' ``test_subset`` (plus ``model_updates`` /
-    ``dataset_updates``). ``with_val=False`` drops the Runner's own
+    ``dataset_updates``, and ``options``: ``{'a.b.c': value}`` merged as
+    ``--cfg-options`` are). ``with_val=False`` drops the Runner's own
     validation (the caller scores the test subset itself)."""
     from mmengine.config import Config
     from mmengine.runner import Runner
     cfg = Config.fromfile(config)
+    if options:
+        cfg.merge_from_dict(options)
     cfg.work_dir = osp.join(work_dir, name)
     cfg.experiment_name = name
     cfg.model.update(class_split=split_file, class_subset=class_subset, **model_updates)
@@ -224,36 +236,66 @@ def runner_for(config, work_dir, name, split_file, class_subset, train_subset, t
     return Runner.from_cfg(cfg)
 
 
-def validate_then_test(run, config):
+def validation_zsl_accuracy(result):
+    """ZSL top-1 over the validation-unseen classes of a validation run's
+    ``result`` (its separate ZSL classifier's scores where it has one)."""
+    scores = result.get('zsl_scores', result['scores']).double().numpy()
+    labels = result['labels'].numpy()
+    mask = np.isin(labels, result['unseen'])
+    return zsl_accuracy(scores[mask], labels[mask], result['unseen'])
+
+
+def validate_then_test(run, config, grid=None):
     """A Runner method's protocol: ``run(train_subset, test_subset,
-    class_subset)`` -> ``dict(scores, labels, seen, unseen, cfg[, zsl_scores])``;
-    the validation run picks the calibration factor (best H on ``val_test``),
-    the test run is evaluated with it. Returns the test row and both runs."""
+    class_subset, options)`` -> ``dict(scores, labels, seen, unseen, cfg[,
+    zsl_scores])``. With ``grid`` (``{name: (config key, values)}``) one
+    validation run per setting, the best ZSL accuracy on the validation-unseen
+    classes chosen (the first on ties); without, one validation run of the
+    config. The chosen validation run picks the calibration factor (best H on
+    ``val_test``); the test run, with the chosen setting, is evaluated with
+    it. Returns the test row and both runs (the rows carry ``params`` when a
+    grid chose them)."""
     runs = []
     start = time.perf_counter()
-    val = run('val_train', 'val_test', 'val')
+    settings = [None] if not grid else [
+        dict(zip(grid, values)) for values in itertools.product(*(v for _, v in grid.values()))]
+    best = None
+    for params in settings:
+        options = params and {grid[name][0]: value for name, value in params.items()}
+        val = run('val_train', 'val_test', 'val', options)
+        acc = validation_zsl_accuracy(val) if grid else 0.
+        if best is None or acc > best[0]:
+            best = (acc, params, options, val)
+    _, params, options, val = best
     gamma, _ = choose_calibration(val['scores'].numpy(), val['labels'].numpy(), val['seen'],
                                   val['unseen'])
     val_row = evaluate(val['scores'], val['labels'], val['seen'], val['unseen'], gamma,
                        val.get('zsl_scores'))
     val_row.pop('curve')
+    selected_on = 'last' if params is None else 'val'
+    if params is not None:
+        val_row['params'] = params
     runs.append(run_info('val', val_row, val['cfg'], config, 'val_train', 'val_test',
-                         time.perf_counter() - start))
+                         time.perf_counter() - start, selected_on=selected_on))
     start = time.perf_counter()
-    test = run('train', 'test', 'test')
+    test = run('train', 'test', 'test', options)
     row = evaluate(test['scores'], test['labels'], test['seen'], test['unseen'], gamma,
                    test.get('zsl_scores'))
+    if params is not None:
+        row['params'] = params
     metrics = dict(row)
     metrics.pop('curve')
     runs.append(run_info('test', metrics, test['cfg'], config, 'train', 'test',
-                         time.perf_counter() - start))
+                         time.perf_counter() - start, selected_on=selected_on))
     return row, runs
 
 
-def run_mcfa(config, features, split_file, emb_file, work_dir):
+def run_mcfa(config, features, split_file, emb_file, work_dir, grid=True):
     """MCFA through the Runner (its ``FitZSLClassifierHook`` fits the feature
     scaler and both latent classifiers); GZSL scores from the all-class
-    classifier, ZSL scores from the unseen-only one."""
+    classifier, ZSL scores from the unseen-only one. ``grid``: tune
+    :data:`MCFA_GRID` on the validation classes (``False``: the config's
+    settings)."""
     def scores_of(runner, subset):
         x, y, seen, unseen = load(features, split_file, subset)
         model = runner.model
@@ -264,14 +306,18 @@ def run_mcfa(config, features, split_file, emb_file, work_dir):
                         zsl_scores=model.zsl_logits(x).softmax(dim=1).double(),
                         labels=y, seen=seen, unseen=unseen, cfg=runner.cfg)
 
-    def run(train_subset, test_subset, class_subset):
-        runner = runner_for(config, work_dir, class_subset, split_file, class_subset,
+    def run(train_subset, test_subset, class_subset, options=None):
+        name = class_subset if not options else class_subset + ''.join(
+            f'_{key.rsplit(".", 1)[-1]}{value:g}' for key, value in options.items())
+        runner = runner_for(config, work_dir, name, split_file, class_subset,
                             train_subset, test_subset, dict(class_embedding=emb_file),
-                            dict(features=features))
+                            dict(features=features), options=options)
         runner.train()
         return scores_of(runner, test_subset)
 
-    return validate_then_test(run, config)
+    grid = {name: (MCFA_GRID_KEYS[name], values) for name, values in MCFA_GRID.items()} \
+        if grid else None
+    return validate_then_test(run, config, grid)
 
 
 def runner_scores(runner):
@@ -295,7 +341,7 @@ def run_dsva(config, split_file, emb_file, work_dir):
     """DSVA: a validation run (``class_subset='val'``) picks the calibration
     factor on ``val_test``; the test run trains on ``train`` and scores
     ``test``."""
-    def run(train_subset, test_subset, class_subset):
+    def run(train_subset, test_subset, class_subset, options=None):
         runner = runner_for(config, work_dir, class_subset, split_file, class_subset,
                             train_subset, test_subset,
                             dict(class_attributes=emb_file, calibration_gamma=0.), {},
@@ -414,7 +460,8 @@ def main(argv=None):
                                          osp.join(args.work_dir, tag, 'dsva'))
                 elif method == 'mcfa':
                     row, runs = run_mcfa(args.mcfa_config, args.features, split_file, emb_file,
-                                         osp.join(args.work_dir, tag, 'mcfa'))
+                                         osp.join(args.work_dir, tag, 'mcfa'),
+                                         grid=not args.mcfa_no_grid)
                 else:
                     row, runs = run_linear(method, args.features, split_file, emb)
                 if args.record:
