@@ -6,7 +6,9 @@
 # mocov2_resnet18_aid150_64px_1xb64_20e.py; only the model differs.
 # Switches: model.scene_matching = 'mask' | 'positive' | 'none';
 # model.lambda_d = 0 turns the diffusion constraint off;
-# model.batch_negatives = False with 'none' is MoCo v2's loss exactly.
+# model.batch_negatives = False with 'none' is MoCo v2's loss exactly;
+# model.diffusion_target = 'query' | 'clean'; model.diffusion_head.condition = 'pooled' | 'map'.
+# Each ablation is a committed config next to this one (configs/swimdiff/README.md).
 _base_ = [
     '../_base_/datasets/aid150_selfsup_mocov2.py',
     '../_base_/schedules/sgd_lr0.03_cosine_selfsup_20e.py',
@@ -22,6 +24,10 @@ model = dict(
     batch_negatives=True,
     lambda_c=1.0,
     lambda_d=1.0,
+    diffusion_target='query',  # 'clean': denoise the un-jittered tile (..._clean-target.py)
+    # log the denoiser's MSE with its condition zeroed next to the real one (no gradient; one
+    # extra denoiser forward, ~0.14 of the step's ~1.6 GFLOPs per image): does it use c?
+    log_zeroed_condition=True,
     backbone=dict(type='ResNet', depth=18, out_indices=(3, ), norm_cfg=dict(type='BN'),
                   zero_init_residual=False),
     neck=dict(type='MoCoV2Neck', in_channels=512, hid_channels=512, out_channels=128,

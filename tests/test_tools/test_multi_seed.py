@@ -99,3 +99,31 @@ def test_is_trained_needs_the_final_epoch_checkpoint(tmp_path):
     (tmp_path / 'epoch_20.pth').write_bytes(b'x')
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_20.pth'))
     assert multi_seed.is_trained(str(tmp_path), cfg)
+
+
+def test_name_names_the_work_dirs_and_the_records_model(monkeypatch, tmp_path, capsys):
+    """--name: one evaluation config run under another name (a probe per pre-training):
+    work dirs ROOT/NAME/seed<s> and tools/test.py --model NAME; more configs are an error."""
+    import rszoo.utils.records as records
+    import rszoo.utils.train_summary as train_summary
+    commands = []
+    monkeypatch.setattr(multi_seed.subprocess, 'run', lambda cmd, check: commands.append(cmd))
+    monkeypatch.setattr(multi_seed, 'checkpoint_of', lambda work_dir: ('ck.pth', 'val'))
+    monkeypatch.setattr(train_summary, 'write_training_summary', lambda d: 'summary.json')
+    monkeypatch.setattr(records, 'read_records', lambda path: [dict(metrics={'accuracy/top1': 1.})])
+    rows = multi_seed.main([CONFIG, '--seeds', '1', '--name', 'probe_of_x', '--record',
+                            str(tmp_path / 'r.jsonl'), '--work-dir-root', str(tmp_path)])
+    train, test = commands
+    assert train[train.index('--work-dir') + 1] == str(tmp_path / 'probe_of_x' / 'seed1')
+    assert test[test.index('--model') + 1] == 'probe_of_x'
+    assert rows[0]['metric'] == 1.
+    with pytest.raises(SystemExit):
+        multi_seed.main([CONFIG, CONFIG, '--name', 'x', '--dry-run'])
+    assert '--name names the runs of one config' in capsys.readouterr().err
+
+
+def test_fixed_split_moves_only_the_training_seed(capsys):
+    multi_seed.main([CONFIG, '--seeds', '2', '--fixed-split', '--dry-run'])
+    line = [l for l in capsys.readouterr().out.splitlines() if l.startswith('$ ')][0]
+    assert 'randomness.seed=2' in line and 'split_file' not in line
+    assert multi_seed.seed_overrides(Config.fromfile(CONFIG), 2, None) == ['randomness.seed=2']

@@ -3,7 +3,8 @@
     python tools/analysis/multi_seed.py CONFIG [CONFIG ...] --seeds 0 1 2
         [--work-dir-root work_dirs/multi_seed] [--record RECORDS.jsonl]
         [--metric accuracy/top1] [--split-token seed0] [--nproc N] [--skip-trained]
-        [--extra-metrics NAME ...] [--dry-run] [--cfg-options k=v ...]
+        [--extra-metrics NAME ...] [--name NAME] [--fixed-split] [--dry-run]
+        [--cfg-options k=v ...]
 
 For each seed ``s`` (outer loop) and each config (inner loop, so configs
 compared with each other share the machine's state of the moment), it runs
@@ -33,6 +34,13 @@ work dir already holds its final checkpoint (a queue stopped halfway goes on).
 test record too (e.g. ``epoch_15_complexity.json``, the FLOPs and BOPs that
 ``picpq_compress.py --export`` measured on the trained model), and ``{seed}`` in a
 ``--cfg-options`` value is replaced by the run's seed (a per-seed checkpoint or plan).
+``--fixed-split`` moves only the training seed (``randomness.seed``), every
+split file stays the config's: the run-to-run variance of one training on one
+split (e.g. a probe's own variance).
+``--name NAME`` (one config) names the runs instead of the config's file name:
+their work dirs ``ROOT/NAME/seed<s>`` and their records' ``model``
+(``tools/test.py --model NAME``): one evaluation config run on several inputs,
+e.g. the linear probe of each pre-training (``configs/swimdiff/README.md``).
 Each run's wall time (training, plus testing with
 ``--record``) and its ``--metric`` value (the test record's with ``--record``,
 else the last value in mmengine's ``vis_data/scalars.json``) are printed and
@@ -76,11 +84,19 @@ def parse_args(argv=None):
     parser.add_argument('--extra-metrics', nargs='+', default=[], metavar='NAME',
                         help="JSON files of flat metrics in each run's work dir, added to "
                              'its test record (with --record)')
+    parser.add_argument('--fixed-split', action='store_true',
+                        help="move only the training seed; keep the config's split files")
+    parser.add_argument('--name',
+                        help="the runs' name instead of the config's file name (one config "
+                             'only): work dirs ROOT/NAME/seed<s>, records with model NAME')
     parser.add_argument('--dry-run', action='store_true', help='print the commands only')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help="passed on to every tools/train.py run; '{seed}' in them is "
                              "replaced by the run's seed")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.name and len(args.configs) != 1:
+        parser.error(f'--name names the runs of one config; got {len(args.configs)} configs')
+    return args
 
 
 def _seeded_file(name, key, path, seed, token):
@@ -91,12 +107,15 @@ def _seeded_file(name, key, path, seed, token):
 
 
 def seed_overrides(cfg, seed, token):
-    """``--cfg-options`` entries that move ``cfg`` to seed ``seed``.
+    """``--cfg-options`` entries that move ``cfg`` to seed ``seed`` (``token``
+    None: the training seed only, the split files kept).
 
     Every ``split_file`` of a data loader's dataset, and of the datasets it wraps
     (``dataset.dataset...``, e.g. ``CoresetDataset``), is moved to seed ``s``'s file;
     so is a wrapper's ``index_file`` (a coreset made from seed ``s``'s run)."""
     options = [f'randomness.seed={seed}']
+    if token is None:
+        return options
     for name in DATALOADERS:
         loader = cfg.get(name)
         if not loader:
@@ -181,7 +200,7 @@ def main(argv=None):
     plan = []
     for seed in args.seeds:  # fail on a missing split before training anything
         for path, cfg in configs.items():
-            name = osp.splitext(osp.basename(path))[0]
+            name = args.name or osp.splitext(osp.basename(path))[0]
             work_dir = osp.join(args.work_dir_root, name, f'seed{seed}')
             if args.nproc > 1:
                 launch = ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), path,
@@ -189,7 +208,7 @@ def main(argv=None):
             else:
                 launch = [sys.executable, osp.join(REPO, 'tools', 'train.py'), path]
             cmd = [*launch, '--work-dir', work_dir, '--cfg-options',
-                   *seed_overrides(cfg, seed, args.split_token),
+                   *seed_overrides(cfg, seed, None if args.fixed_split else args.split_token),
                    *(option.replace('{seed}', str(seed)) for option in args.cfg_options)]
             plan.append((seed, path, work_dir, cmd))
     rows = []
@@ -209,7 +228,7 @@ def main(argv=None):
             options = cmd[cmd.index('--cfg-options') + 1:]
             test = [sys.executable, osp.join(REPO, 'tools', 'test.py'), path, checkpoint,
                     '--work-dir', work_dir, '--record', args.record,
-                    '--selected-on', selected_on,
+                    '--selected-on', selected_on, *(['--model', args.name] if args.name else []),
                     '--extra-metrics', write_training_summary(work_dir),
                     *(osp.join(work_dir, name) for name in args.extra_metrics),
                     '--cfg-options', *options]

@@ -40,7 +40,7 @@ Shapes: ``x_t`` ``(N, in_channels, H, W)`` with ``H, W`` divisible by
 ``(N, cond_channels)`` (``'pooled'`` only); output ``(N, in_channels, H, W)``.
 """
 import math
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -237,3 +237,23 @@ class ConditionalDenoiserHead(BaseModule):
             t = self.schedule.sample_timesteps(x0.shape[0], device=x0.device)
         x_t = self.schedule.q_sample(x0, t, noise)
         return F.mse_loss(self(x_t, t, feat), noise)
+
+    def loss_with_zeroed_condition(
+            self,
+            x0: torch.Tensor,
+            feat: torch.Tensor,
+            t: Optional[torch.Tensor] = None,
+            noise: Optional[torch.Tensor] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``(L_D, L_D0)``: :meth:`loss` and, on the same ``x_t``, ``t`` and
+        ``eps``, the MSE with the condition replaced by zeros (``feat = 0``),
+        without gradient. ``L_D0 - L_D`` is what the condition is worth to the
+        denoiser: near 0 when it denoises without it (a diagnostic, issue 19)."""
+        if noise is None:
+            noise = torch.randn_like(x0)
+        if t is None:
+            t = self.schedule.sample_timesteps(x0.shape[0], device=x0.device)
+        x_t = self.schedule.q_sample(x0, t, noise)
+        loss = F.mse_loss(self(x_t, t, feat), noise)
+        with torch.no_grad():
+            zeroed = F.mse_loss(self(x_t, t, torch.zeros_like(feat)), noise)
+        return loss, zeroed

@@ -35,9 +35,18 @@ samples with scene ids ``z`` (``data_samples[i].scene_id``):
    ``'none'`` and ``batch_negatives=False`` this equals mmpretrain's MoCo v2
    loss exactly.
 4. Diffusion constraint (:class:`~rszoo.models.heads.ConditionalDenoiserHead`):
-   ``L_D = || eps - eps_theta(sqrt(abar_t) x_q + sqrt(1-abar_t) eps, t,
+   ``L_D = || eps - eps_theta(sqrt(abar_t) x_0 + sqrt(1-abar_t) eps, t,
    F[condition_index]) ||^2`` with ``t`` uniform, ``eps ~ N(0, I)``; the
-   condition is not detached, so ``L_D`` trains the backbone.
+   condition is not detached, so ``L_D`` trains the backbone. ``x_0`` by
+   ``diffusion_target``: ``'query'`` (default) the query view ``x_q`` itself,
+   colour jitter, grey-scale and blur included; ``'clean'`` a third view
+   ``inputs[2]`` ``(N, C, H, W)``, the tile without photometric augmentation
+   (``MultiView(num_views=[2, 1])``, ``configs/swimdiff/*_clean-target.py``),
+   so the denoiser reconstructs the scene, not the nuisance the contrastive
+   loss teaches the encoder to ignore. ``log_zeroed_condition=True`` also logs
+   ``diffusion_mse`` and ``diffusion_mse_zeroed_condition`` (the same ``x_t``,
+   ``t``, ``eps`` with the condition replaced by zeros, no gradient): what the
+   condition is worth to the denoiser.
 5. ``L = lambda_c L_C + lambda_d L_D`` (logged as ``loss_contrastive`` and
    ``loss_diffusion``); then the keys and their scene ids replace the oldest
    queue entries (a ring buffer; any batch size up to ``queue_len``).
@@ -89,10 +98,16 @@ class SwiMDiff(BaseSelfSupervisor):
         lambda_d (float): weight of ``L_D``. Defaults to 1.
         condition_index (int): which backbone output conditions the denoiser.
             Defaults to -1.
+        diffusion_target (str): ``'query'`` (the query view) or ``'clean'``
+            (the un-jittered third view). Defaults to ``'query'``.
+        log_zeroed_condition (bool): log the denoiser's MSE with the condition
+            zeroed next to its MSE with it (one extra denoiser forward, no
+            backward). Defaults to False.
         pretrained, data_preprocessor, init_cfg: as ``BaseSelfSupervisor``.
     """
 
     SCENE_MATCHING = ('mask', 'positive', 'none')
+    DIFFUSION_TARGETS = ('query', 'clean')
     #: state-dict prefixes used only in training (see the module docstring).
     TRAINING_ONLY_PREFIXES = ('encoder_k.', 'neck.', 'head.', 'diffusion_head.', 'queue',
                               'data_preprocessor.')
@@ -110,12 +125,17 @@ class SwiMDiff(BaseSelfSupervisor):
                  lambda_c: float = 1.0,
                  lambda_d: float = 1.0,
                  condition_index: int = -1,
+                 diffusion_target: str = 'query',
+                 log_zeroed_condition: bool = False,
                  pretrained: Optional[str] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[List[dict], dict]] = None) -> None:
         if scene_matching not in self.SCENE_MATCHING:
             raise ValueError(f'SwiMDiff: scene_matching must be one of {self.SCENE_MATCHING}, '
                              f'got {scene_matching!r}')
+        if diffusion_target not in self.DIFFUSION_TARGETS:
+            raise ValueError(f'SwiMDiff: diffusion_target must be one of '
+                             f'{self.DIFFUSION_TARGETS}, got {diffusion_target!r}')
         if queue_len < 1 or feat_dim < 1:
             raise ValueError(f'SwiMDiff: queue_len ({queue_len}) and feat_dim ({feat_dim}) '
                              'must be >= 1')
@@ -137,6 +157,8 @@ class SwiMDiff(BaseSelfSupervisor):
         self.lambda_c = lambda_c
         self.lambda_d = lambda_d
         self.condition_index = condition_index
+        self.diffusion_target = diffusion_target
+        self.log_zeroed_condition = log_zeroed_condition
         self.queue_len = queue_len
         self.feat_dim = feat_dim
 
@@ -236,7 +258,8 @@ class SwiMDiff(BaseSelfSupervisor):
         """``dict(loss_contrastive=lambda_c L_C[, loss_diffusion=lambda_d L_D])``.
 
         Args:
-            inputs (list[Tensor]): two views ``(N, C, H, W)`` (query, key).
+            inputs (list[Tensor]): two views ``(N, C, H, W)`` (query, key),
+                and with ``diffusion_target='clean'`` a third, the clean tile.
             data_samples (list[DataSample]): with ``scene_id`` unless
                 ``scene_matching='none'``.
         """
@@ -245,6 +268,12 @@ class SwiMDiff(BaseSelfSupervisor):
                              "MultiView(num_views=2) pipeline, got "
                              f'{type(inputs).__name__}')
         im_q, im_k = inputs[0], inputs[1]
+        if self.with_diffusion and self.diffusion_target == 'clean' and len(inputs) < 3:
+            raise ValueError(
+                "SwiMDiff: diffusion_target='clean' needs a third view, the tile without "
+                f'photometric augmentation (inputs[2]); got {len(inputs)} views. Use '
+                "MultiView(num_views=[2, 1], transforms=[view_pipeline, clean_view]) "
+                '(configs/swimdiff/swimdiff_resnet18_aid150_64px_1xb64_20e_clean-target.py).')
         scene_ids = self.get_scene_ids(data_samples, im_q.shape[0], im_q.device)
 
         feats = self.backbone(im_q)
@@ -257,7 +286,14 @@ class SwiMDiff(BaseSelfSupervisor):
 
         losses = dict(loss_contrastive=self.lambda_c * self.contrastive_loss(q, k, scene_ids))
         if self.with_diffusion:
-            losses['loss_diffusion'] = self.lambda_d * self.diffusion_head.loss(
-                im_q, feats[self.condition_index])
+            x0 = inputs[2] if self.diffusion_target == 'clean' else im_q
+            cond = feats[self.condition_index]
+            if self.log_zeroed_condition:
+                mse, zeroed = self.diffusion_head.loss_with_zeroed_condition(x0, cond)
+                losses['diffusion_mse'] = mse.detach()
+                losses['diffusion_mse_zeroed_condition'] = zeroed
+            else:
+                mse = self.diffusion_head.loss(x0, cond)
+            losses['loss_diffusion'] = self.lambda_d * mse
         self._dequeue_and_enqueue(k, scene_ids)
         return losses

@@ -211,3 +211,63 @@ def test_train_steps_lower_the_loss_on_a_fixed_batch(mode):
     # the same objective (fixed queue, fixed randomness) before and after training
     after = probe_loss(model, data, queue)
     assert after < before - 0.1, (before, after)
+
+
+def test_clean_target_denoises_the_third_view_and_needs_it():
+    """diffusion_target='clean': the denoiser's x_0 is inputs[2] (the un-jittered tile),
+    conditioned on the query's backbone map; two views only are a clear error."""
+    model = MODELS.build(tiny_cfg(diffusion_target='clean'))
+    model.train()
+    raw = two_view_batch()
+    raw['inputs'].append(torch.full_like(raw['inputs'][0], 128))  # a flat grey tile
+    data = model.data_preprocessor(raw, training=True)
+    seen = []
+    denoiser_loss = model.diffusion_head.loss
+
+    def spy(x0, feat, **kwargs):
+        seen.append((x0, feat))
+        return denoiser_loss(x0, feat, **kwargs)
+
+    model.diffusion_head.loss = spy
+    losses = model.loss(data['inputs'], data['data_samples'])
+    assert len(seen) == 1 and torch.equal(seen[0][0], data['inputs'][2])
+    assert seen[0][1].shape == (4, 64, 1, 1) and seen[0][1].requires_grad
+    assert losses['loss_diffusion'].requires_grad
+    # the default target is the query view
+    model.diffusion_target = 'query'
+    model.loss(data['inputs'], data['data_samples'])
+    assert torch.equal(seen[1][0], data['inputs'][0])
+    model.diffusion_target = 'clean'
+    with pytest.raises(ValueError, match=r"diffusion_target='clean' needs a third view"):
+        model.loss(data['inputs'][:2], data['data_samples'])
+    with pytest.raises(ValueError, match='diffusion_target must be one of'):
+        MODELS.build(tiny_cfg(diffusion_target='noisy'))
+
+
+def test_zeroed_condition_is_logged_without_gradient_and_not_summed():
+    """log_zeroed_condition: the MSE with the condition zeroed is logged next to the MSE
+    with it (same x_t, t, eps), carries no gradient and is not part of the loss."""
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_cfg(log_zeroed_condition=True, lambda_d=2.0))
+    model.train()
+    data = model.data_preprocessor(two_view_batch(), training=True)
+    losses = model.loss(data['inputs'], data['data_samples'])
+    assert set(losses) == {'loss_contrastive', 'loss_diffusion', 'diffusion_mse',
+                           'diffusion_mse_zeroed_condition'}
+    assert losses['loss_diffusion'].item() == pytest.approx(2.0 * losses['diffusion_mse'].item())
+    assert not losses['diffusion_mse_zeroed_condition'].requires_grad
+    assert not losses['diffusion_mse'].requires_grad
+    # the head's own pair, on fixed t and eps: the zeroed one is the forward with feat = 0
+    head = model.diffusion_head
+    x0 = data['inputs'][0]
+    feat = torch.randn(x0.shape[0], 64, 1, 1)
+    t = torch.tensor([0, 10, 20, 49])
+    noise = torch.randn_like(x0)
+    mse, zeroed = head.loss_with_zeroed_condition(x0, feat, t=t, noise=noise)
+    assert mse.item() == pytest.approx(head.loss(x0, feat, t=t, noise=noise).item())
+    assert zeroed.item() == pytest.approx(
+        head.loss(x0, torch.zeros_like(feat), t=t, noise=noise).item())
+    # mmengine sums only the keys holding 'loss'
+    _, log_vars = model.parse_losses(losses)
+    assert log_vars['loss'].item() == pytest.approx(
+        losses['loss_contrastive'].item() + losses['loss_diffusion'].item(), rel=1e-6)
