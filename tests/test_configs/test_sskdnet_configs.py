@@ -32,6 +32,8 @@ AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
     'resnet18_scratch_aid150-50-50_64px_1xb32_16e.py',
     'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e.py':
     'efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e.py',
+    'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e.py':
+    'efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e.py',
 }
 REDESIGN = 'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e'
 # the redesign's variant and diagnostics (issue 18): suffix -> what differs from the redesign
