@@ -2,7 +2,7 @@
 finds the release file in the checkout's ``weights/`` folder (empty cache, no
 network), checks its SHA-256 and reproduces the metafile's OA on the test split.
 
-Slow (each model: 8000 AID-150px test images at 128 px on CPU).
+Slow (each model: 8000 AID-150px test images at 128 or 150 px on CPU).
 """
 import pytest
 import torch
@@ -12,6 +12,7 @@ from rszoo.apis import download, get_model, get_model_info
 PUBLISHED = [
     'efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_20e',
     'sskdnet_efficientnet-lite0_in1k-pre_aid150-20-80_128px_1xb32_10e_seed1-deploy',
+    'cpu-recipe_efficientnet-lite2_in1k-pre_aid150-16-4-80_150px_1xb32_30e_seed2-deploy',
 ]
 
 

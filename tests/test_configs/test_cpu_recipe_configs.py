@@ -105,9 +105,14 @@ def ingredients(cfg, recipe_epochs):
     )
 
 
+# a published checkpoint's config: the no-flip ablation (get_model runs no Runner hook, so
+# no test-time flip) on the seed of the published run
+DEPLOY = {FULL + '_seed2-deploy': 2}
+
+
 def test_the_family_is_complete():
     found = {osp.basename(p)[:-3] for p in glob.glob(str(RECIPES / '*.py'))}
-    assert found == set(ALL)
+    assert found == set(ALL) | set(DEPLOY)
     assert (RECIPES / 'README.md').is_file() and (RECIPES / 'metafile.yml').is_file()
 
 
@@ -272,3 +277,19 @@ def test_test_time_flip_averages_the_image_and_its_mirror(registries, aid_root):
         torch.testing.assert_close(sample.pred_score, mean)
         assert sample.gt_label == views[0][i].gt_label
     assert not torch.allclose(views[0][0].pred_score, views[1][0].pred_score)
+
+
+@pytest.mark.parametrize('name', sorted(DEPLOY))
+def test_deploy_config_is_the_no_flip_recipe_on_its_seed(name):
+    """The published model's config: the _no-tta ablation with the published run's training
+    seed and split files, nothing else."""
+    seed = DEPLOY[name]
+    cfg, no_tta = load(name), load(FULL + '_no-tta')
+    assert cfg.randomness.seed == seed
+    for part in ('train', 'val', 'test'):
+        assert cfg[f'{part}_dataloader'].dataset.split_file == \
+            f'splits/aid_val04/20-80_seed{seed}_{part}.txt'
+    diff = differing_keys(cfg, no_tta)
+    assert diff == {'randomness.seed', 'train_dataloader.dataset.split_file',
+                    'val_dataloader.dataset.split_file', 'test_dataloader.dataset.split_file'}
+    assert 'PrepareTTAHook' not in [h['type'] for h in cfg.custom_hooks]
