@@ -389,7 +389,14 @@ class BenchmarkCachedDataset(torch.utils.data.Dataset):
         return len(self.dataset)
 
     def __getitem__(self, index):
-        return self.cached[index % len(self.cached)]
+        """The cached sample with the same input tensor and a fresh copy of its
+        ``data_samples``: the data preprocessor writes into a batch's data samples
+        (one-hot ``gt_score`` for Mixup/CutMix), which must not leak into the next
+        batch that serves the same sample."""
+        item = dict(self.cached[index % len(self.cached)])
+        if hasattr(item.get('data_samples'), 'clone'):
+            item['data_samples'] = item['data_samples'].clone()
+        return item
 
 
 def runner_config(cfg, args, work_dir, cached=False):

@@ -287,3 +287,23 @@ def test_benchmark_without_runner_default_malloc_nchw(tmp_path):
     assert row['runner_train_img_s'] is None and row['ratio'] is None
     assert row['runner_cached_img_s'] is None
     assert row['infer_img_s'] > 0 and row['bare_train_img_s'] > 0
+
+
+def test_benchmark_cached_samples_do_not_carry_one_batchs_labels_into_the_next(monkeypatch):
+    """BenchmarkCachedDataset serves its cached samples again and again: a data preprocessor
+    writing into a batch's data samples (Mixup/CutMix's one-hot gt_score) must not change
+    what the next batch gets (the recipe's benchmark failed on exactly that)."""
+    from mmpretrain.structures import DataSample
+
+    from rszoo.utils.cpu_tuning import OPT_OUT_VAR
+    monkeypatch.setenv(OPT_OUT_VAR, '1')  # importing the tool must not re-exec pytest
+    tool = load_tool('tools/benchmark.py', 'rszoo_tools_benchmark')
+    sample = DataSample().set_gt_label(3)
+    source = [dict(inputs=torch.zeros(3, 4, 4, dtype=torch.uint8), data_samples=sample)]
+    cached = tool.BenchmarkCachedDataset(source, num_cached=1)
+    first = cached[0]
+    first['data_samples'].set_gt_score(torch.ones(5))  # what the preprocessor does
+    again = cached[7]
+    assert 'gt_score' not in again['data_samples'] and 'gt_score' not in sample
+    assert again['data_samples'].gt_label.tolist() == [3]
+    assert again['inputs'] is source[0]['inputs']  # the pixels are shared, not copied
