@@ -39,6 +39,8 @@ REDESIGN = 'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1x
 # the redesign's variant and diagnostics (issue 18): suffix -> what differs from the redesign
 VARIANTS = ('norm-gate', 'fusion-only', 'branch-only', 'kd-only')
 AID150_PAIRS.update({f'{REDESIGN}_{v}.py': AID150_PAIRS[f'{REDESIGN}.py'] for v in VARIANTS})
+# the redesign's variant in the optimiser and schedule only (not a pair with the baseline)
+SCHEDULE_VARIANT = 'param-groups'
 SSKDNET_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
 # training configs build SSKDNet (but the fusion-only diagnostic, a plain classifier);
 # `*-deploy.py` evaluate a published branch-free export
@@ -191,3 +193,26 @@ def test_redesign_variants_run_one_train_step_at_64px(variant):
         assert float(log['loss_restore']) == 0.
     if variant == 'norm-gate':
         assert isinstance(model.neck.gate_norm, torch.nn.LayerNorm)
+
+
+def test_param_groups_variant_changes_only_the_optimiser_groups_and_the_schedule():
+    """param-groups: the gate at 0.1x the learning rate and a 1-epoch warm-up before the
+    cosine; model, data and hooks are the redesign's; the gate's parameters get the lower
+    rate in the built optimiser, the projections and the rest the base rate."""
+    from mmengine.optim import build_optim_wrapper
+    redesign = Config.fromfile(osp.join(CONFIG_DIR, f'{REDESIGN}.py'))
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, f'{REDESIGN}_{SCHEDULE_VARIANT}.py'))
+    assert {k: v for k, v in cfg.items() if k not in ('optim_wrapper', 'param_scheduler')} == \
+        {k: v for k, v in redesign.items() if k not in ('optim_wrapper', 'param_scheduler')}
+    assert cfg.optim_wrapper.optimizer == redesign.optim_wrapper.optimizer
+    warmup, cosine = cfg.param_scheduler
+    assert warmup.type == 'LinearLR' and warmup.end == 1 and warmup.start_factor == 0.1
+    assert cosine.type == 'CosineAnnealingLR' and cosine.begin == 1
+    assert cosine.begin + cosine.T_max == cfg.train_cfg.max_epochs
+    model = MODELS.build(cfg.model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    base = cfg.optim_wrapper.optimizer.lr
+    lrs = {id(p): g['lr'] for g in optim.optimizer.param_groups for p in g['params']}
+    assert {lrs[id(p)] for p in model.neck.gate.parameters()} == {0.1 * base}
+    assert {lrs[id(p)] for p in model.neck.projections.parameters()} == {base}
+    assert {lrs[id(p)] for p in model.backbone.parameters()} == {base}
