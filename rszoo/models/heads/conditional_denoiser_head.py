@@ -212,6 +212,15 @@ class ConditionalDenoiserHead(BaseModule):
                 h = self.upsamples[j](F.interpolate(h, scale_factor=2., mode='nearest'))
         return self.conv_out(F.silu(self.norm_out(h)))
 
+    def _noised(self, x0: torch.Tensor, t: Optional[torch.Tensor],
+                noise: Optional[torch.Tensor]) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(x_t, t, eps)``: ``t`` uniform and ``eps`` standard normal where not given."""
+        if noise is None:
+            noise = torch.randn_like(x0)
+        if t is None:
+            t = self.schedule.sample_timesteps(x0.shape[0], device=x0.device)
+        return self.schedule.q_sample(x0, t, noise), t, noise
+
     def loss(self,
              x0: torch.Tensor,
              feat: torch.Tensor,
@@ -231,11 +240,7 @@ class ConditionalDenoiserHead(BaseModule):
             Tensor: the scalar MSE (unweighted; SwiMDiff multiplies by
             ``lambda_d``).
         """
-        if noise is None:
-            noise = torch.randn_like(x0)
-        if t is None:
-            t = self.schedule.sample_timesteps(x0.shape[0], device=x0.device)
-        x_t = self.schedule.q_sample(x0, t, noise)
+        x_t, t, noise = self._noised(x0, t, noise)
         return F.mse_loss(self(x_t, t, feat), noise)
 
     def loss_with_zeroed_condition(
@@ -248,11 +253,7 @@ class ConditionalDenoiserHead(BaseModule):
         ``eps``, the MSE with the condition replaced by zeros (``feat = 0``),
         without gradient. ``L_D0 - L_D`` is what the condition is worth to the
         denoiser: near 0 when it denoises without it (a diagnostic, issue 19)."""
-        if noise is None:
-            noise = torch.randn_like(x0)
-        if t is None:
-            t = self.schedule.sample_timesteps(x0.shape[0], device=x0.device)
-        x_t = self.schedule.q_sample(x0, t, noise)
+        x_t, t, noise = self._noised(x0, t, noise)
         loss = F.mse_loss(self(x_t, t, feat), noise)
         with torch.no_grad():
             zeroed = F.mse_loss(self(x_t, t, torch.zeros_like(feat)), noise)
