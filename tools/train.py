@@ -1,7 +1,14 @@
 """Train a model from a config, as mmpretrain's ``tools/train.py`` does.
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--auto-scale-lr] [--no-validate] [--cfg-options k=v ...] [--launcher pytorch]
+        [--auto-scale-lr] [--no-validate] [--test] [--record FILE [--model NAME]]
+        [--cfg-options k=v ...] [--launcher pytorch]
+
+``--test`` scores the weights the training ends with (the last epoch) once on the
+config's ``test_dataloader`` after training, as ``tools/test.py`` would with the final
+checkpoint: the way to evaluate a config that trains on a protocol's whole training
+share and therefore has no validation loop. A best-on-validation checkpoint is tested
+with ``tools/test.py CONFIG best_*.pth``.
 
 Distributed: ``bash tools/dist_train.sh CONFIG NUM_PROCS`` (gloo on CPU, nccl on GPU).
 The process restarts itself once with the tuned glibc allocator settings
@@ -41,6 +48,10 @@ def parse_args(argv=None):
     parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
     parser.add_argument('--no-validate', action='store_true', help='skip validation during training')
     parser.add_argument(
+        '--test', action='store_true',
+        help='after training, test the final weights once on the test_dataloader (printed; '
+        'with --record, the record is that test: eval_split test, selected on "last")')
+    parser.add_argument(
         '--auto-scale-lr', action='store_true',
         help='scale the lr by the actual total batch size / auto_scale_lr.base_batch_size')
     parser.add_argument('--no-persistent-workers', action='store_true')
@@ -54,7 +65,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--record', metavar='FILE',
         help='append a results record (rszoo.utils.records) of the last validation '
-        'to this JSON-lines file, e.g. benchmarks/<topic>.jsonl')
+        '(with --test: of the test) to this JSON-lines file, e.g. benchmarks/<topic>.jsonl')
     parser.add_argument(
         '--model', metavar='NAME',
         help="the metafile model name of the record (default: the config's stem)")
@@ -90,6 +101,12 @@ def merge_args(cfg, args):
         cfg.auto_scale_lr.enable = True
     apply_dataloader_defaults(cfg, args.no_persistent_workers)
     merge_cfg_options(cfg, args.cfg_options)
+    if getattr(args, 'test', False) and not all(
+            cfg.get(key) is not None for key in ('test_dataloader', 'test_cfg', 'test_evaluator')):
+        missing = [key for key in ('test_dataloader', 'test_cfg', 'test_evaluator')
+                   if cfg.get(key) is None]
+        raise ValueError(f'--test: the config {args.config} has no {", ".join(missing)}; '
+                         'nothing to test after training')
     if args.resume == 'auto':
         check_auto_resume(cfg.work_dir)
     return cfg
@@ -123,6 +140,16 @@ class LastValMetrics(Hook):
         self.metrics = metrics
 
 
+def report(what, metrics):
+    """Print ``metrics`` on one line, and the OA on its own (what the README's
+    first command shows)."""
+    summary = ', '.join(f'{k}: {v:.2f}' if isinstance(v, float) else f'{k}: {v}'
+                        for k, v in metrics.items())
+    print(f'rszoo: {what}: {summary}', flush=True)
+    if 'accuracy/top1' in metrics:
+        print(f'rszoo: OA = {metrics["accuracy/top1"]:.2f}%', flush=True)
+
+
 def main(argv=None):
     start = time.perf_counter()
     args = parse_args(argv)
@@ -136,17 +163,26 @@ def main(argv=None):
     runner.register_hook(last)
     runner.train()
 
+    tested = runner.test() if args.test else None
+
     if last.metrics and runner.rank == 0:
-        summary = ', '.join(f'{k}: {v:.2f}' if isinstance(v, float) else f'{k}: {v}'
-                            for k, v in last.metrics.items())
-        print(f'rszoo: final validation of {osp.basename(args.config)} '
-              f'(work dir {cfg.work_dir}): {summary}', flush=True)
-        if 'accuracy/top1' in last.metrics:
-            print(f'rszoo: OA = {last.metrics["accuracy/top1"]:.2f}%', flush=True)
-    if args.record and runner.rank == 0:
+        report(f'final validation of {osp.basename(args.config)} (work dir {cfg.work_dir})',
+               last.metrics)
+    if tested is not None and runner.rank == 0:
+        report(f'test of the final weights of {osp.basename(args.config)} '
+               f'(work dir {cfg.work_dir})', tested)
+    if args.record and runner.rank == 0 and tested is not None:
+        record = make_record(
+            model=args.model or osp.splitext(osp.basename(args.config))[0],
+            config=args.config, cfg=cfg, metrics=tested, eval_split='test',
+            selected_on='last', wall_s=time.perf_counter() - start, argv=argv_of(argv))
+        append_record(args.record, record)
+        print(f'rszoo: record appended to {args.record}', flush=True)
+    elif args.record and runner.rank == 0:
         if not last.metrics:
             raise RuntimeError(f'--record {args.record}: the run made no validation '
-                               '(--no-validate or no val_dataloader), nothing to record')
+                               '(--no-validate or no val_dataloader) and no test (--test), '
+                               'nothing to record')
         # the final checkpoint's validation: selected on "last", evaluated on
         # "val"; marked as not the model's headline (test) figure
         record = make_record(

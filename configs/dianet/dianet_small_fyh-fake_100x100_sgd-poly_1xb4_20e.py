@@ -24,14 +24,13 @@ model = dict(backbone=dict(norm_cfg=norm_cfg),
              test_cfg=dict(mode='core', grid=(4, 4), context=50))
 train_dataloader = dict(batch_size=4, num_workers=0,
                         dataset=dict(data_root=data_root))
-val_dataloader = dict(batch_size=4, num_workers=0, dataset=dict(data_root=data_root))
-test_dataloader = val_dataloader
+test_dataloader = dict(batch_size=4, num_workers=0, dataset=dict(data_root=data_root))
 max_epochs = 20
 param_scheduler = [
     dict(type='PolyLR', power=0.9, eta_min=0.0, by_epoch=True, begin=0, end=max_epochs,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(max_epochs=max_epochs, val_interval=10)
+train_cfg = dict(max_epochs=max_epochs)
 auto_scale_lr = dict(base_batch_size=4)
 default_hooks = dict(logger=dict(interval=10),
                      checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))

@@ -43,7 +43,7 @@ model = dict(
 train_dataloader = dict(sampler=dict(episodes_per_epoch=episodes_per_epoch))
 
 param_scheduler = []  # constant lr 1e-4 (the authors' first phase)
-train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(
     checkpoint=dict(interval=max_epochs, max_keep_ckpts=1),
     channels_last=dict(enable=True),  # 2x CPU conv throughput (stack notes)

@@ -40,5 +40,5 @@ param_scheduler = [
     dict(type='MultiStepLR', milestones=[pretrain_epochs], gamma=0.01, by_epoch=True),
     dict(type='MultiStepLR', milestones=[10, 20], gamma=0.9, by_epoch=True),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs)
 default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=2))

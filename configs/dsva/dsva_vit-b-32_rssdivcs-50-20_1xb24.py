@@ -9,5 +9,4 @@ attribute_file = 'work_dirs/dsva/attributes/rssdivcs_50-20_rs-visual-attributes.
 attribute_annotation = dict(class_split=class_split, out=attribute_file)
 model = dict(class_split=class_split, class_attributes=attribute_file)
 train_dataloader = dict(dataset=dict(class_split=class_split))
-val_dataloader = dict(dataset=dict(class_split=class_split))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(class_split=class_split))

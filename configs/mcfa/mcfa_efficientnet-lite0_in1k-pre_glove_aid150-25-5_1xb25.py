@@ -49,13 +49,11 @@ optim_wrapper = dict(optimizer=dict(type='Adam', lr=1.5e-4, amsgrad=True, weight
 param_scheduler = []
 # the authors' hyper-parameter says 51 epochs, their loop (range(1, 51)) runs 50
 max_epochs = 50
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
-val_cfg = dict()
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs)
 test_cfg = dict()
 # GZSL from pred_score (the all-class classifier); ZSL from the separate unseen-only
 # classifier (MCFA.zsl_logits, the zsl_score of each prediction, which ZSLMetric reads)
-val_evaluator = dict(type='ZSLMetric', calibration_gamma=0., mode='both')
-test_evaluator = val_evaluator
+test_evaluator = dict(type='ZSLMetric', calibration_gamma=0., mode='both')
 
 custom_hooks = [dict(type='FitZSLClassifierHook', seed=0)]
 default_hooks = dict(

@@ -5,5 +5,4 @@ _base_ = ['./mcfa_resnet18-features_rsskg_rssdivcs-60-10_1xb25.py']
 class_split = 'splits/zsl/rssdivcs/rssdivcs_50-20_seed0.json'
 model = dict(class_split=class_split)
 train_dataloader = dict(dataset=dict(class_split=class_split))
-val_dataloader = dict(dataset=dict(class_split=class_split))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(class_split=class_split))

@@ -16,5 +16,4 @@ model = dict(
                          cache_dir='work_dirs/class_embeddings'),
     visual_dim=512)
 train_dataloader = dict(dataset=dict(features=feature_file, class_split=class_split))
-val_dataloader = dict(dataset=dict(features=feature_file, class_split=class_split))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(features=feature_file, class_split=class_split))

@@ -11,4 +11,4 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, T_max=10, eta_min=0.0,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(max_epochs=10, val_interval=10)
+train_cfg = dict(max_epochs=10)

@@ -22,5 +22,4 @@ model = dict(
 # seed 1: training seed and split (tools/analysis/multi_seed.py --seeds 1)
 randomness = dict(seed=1)
 train_dataloader = dict(dataset=dict(split_file='splits/aid/20-80_seed1_train.txt'))
-val_dataloader = dict(dataset=dict(split_file='splits/aid/20-80_seed1_test.txt'))
 test_dataloader = dict(dataset=dict(split_file='splits/aid/20-80_seed1_test.txt'))

@@ -15,4 +15,4 @@ param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', by_epoch=True, begin=1, T_max=39, eta_min=0.0, convert_to_iter_based=True),
 ]
-train_cfg = dict(max_epochs=40, val_interval=10)
+train_cfg = dict(max_epochs=40)

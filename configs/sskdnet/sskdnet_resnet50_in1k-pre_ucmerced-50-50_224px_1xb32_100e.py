@@ -2,5 +2,4 @@
 # 50% train / 50% test (seed 0), 100 epochs: the 80/20 config with the 50/50 split files.
 _base_ = ['./sskdnet_resnet50_in1k-pre_ucmerced-80-20_224px_1xb32_100e.py']
 train_dataloader = dict(dataset=dict(split_file='splits/ucmerced/50-50_seed0_train.txt'))
-val_dataloader = dict(dataset=dict(split_file='splits/ucmerced/50-50_seed0_test.txt'))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(split_file='splits/ucmerced/50-50_seed0_test.txt'))

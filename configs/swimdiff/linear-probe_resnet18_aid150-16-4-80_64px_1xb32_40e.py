@@ -12,7 +12,13 @@ pretrained = 'work_dirs/multi_seed/swimdiff_resnet18_aid150_64px_1xb64_20e/seed0
 model = dict(backbone=dict(init_cfg=dict(checkpoint=pretrained)))
 split = '20-80_seed0'
 train_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_train.txt'))
-val_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_val.txt'))
+# the 20/80 probe trains on the whole share and has no validation loop: this one validates
+# with its test loader on the validation split
+val_dataloader = dict(
+    _base_.test_dataloader, _delete_=True,
+    dataset=dict(_base_.test_dataloader.dataset, split_file=f'splits/aid_val04/{split}_val.txt'))
+val_evaluator = _base_.test_evaluator
+val_cfg = dict(_delete_=True)
 test_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_test.txt'))
 max_epochs = 40
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)

@@ -7,7 +7,7 @@
 - The AID-150px SSKDNet configs resolve to their baselines' data, schedule and runtime.
 - ``tests/configs/tiny_*.py`` take the bases' pipelines (only the Resize differs) and
   validate on a tiny split of training images that is neither their training nor their
-  test split.
+  test split (the 20/80 bases they extend have no validation loop).
 """
 import copy
 import os.path as osp
@@ -52,8 +52,9 @@ def test_224px_paper_config_is_bases_plus_split_and_class_count(name):
     assert with_classes(cfg.model, 30) == aid.model.to_dict()
     assert aid.model.backbone.depth == 50 and aid.model.branch_batch_ratio == 1.0
     # the data: the data set's base and this split
-    for key, part in (('train_dataloader', 'train'), ('val_dataloader', 'test'),
-                      ('test_dataloader', 'test')):
+    # no validation loop (the whole training share trains; the last epoch is tested once)
+    assert cfg.val_dataloader is cfg.val_evaluator is cfg.val_cfg is None
+    for key, part in (('train_dataloader', 'train'), ('test_dataloader', 'test')):
         dataset = cfg[key].dataset
         assert dataset.type == cfg.dataset_type == dataset_type, key
         assert dataset.data_root == cfg.data_root and cfg.data_root.endswith(
@@ -64,7 +65,7 @@ def test_224px_paper_config_is_bases_plus_split_and_class_count(name):
                                 split_file=aid[key].dataset.split_file)
         assert other == aid[key].to_dict(), key  # pipelines, batches, samplers: AID's
     # everything else: the shared schedule and runtime
-    for key in set(aid) - {'model', 'train_dataloader', 'val_dataloader', 'test_dataloader',
+    for key in set(aid) - {'model', 'train_dataloader', 'test_dataloader',
                            'dataset_type', 'data_root'}:
         assert cfg[key] == aid[key], key
     assert set(cfg) == set(aid)
@@ -74,7 +75,7 @@ def test_second_split_configs_change_only_the_split_files():
     for second, first in (('aid-50-50', 'aid-20-80'), ('nwpu-10-90', 'nwpu-20-80'),
                           ('ucmerced-50-50', 'ucmerced-80-20')):
         a, b = paper_224(second).to_dict(), paper_224(first).to_dict()
-        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for key in ('train_dataloader', 'test_dataloader'):
             assert a[key]['dataset'].pop('split_file') != b[key]['dataset'].pop('split_file')
         assert a == b, second
 
@@ -130,7 +131,8 @@ def test_64px_dataset_base_only_resizes_the_128px_base():
         for key in ('train_pipeline', 'test_pipeline'):
             resize = [t for t in cfg[key] if t['type'] == 'Resize']
             assert len(resize) == 1 and resize[0].pop('scale') == (size, size)
-        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg['val_dataloader'] is None  # whole-share training: no validation loop
+        for key in ('train_dataloader', 'test_dataloader'):
             for t in cfg[key]['dataset']['pipeline']:
                 t.pop('scale', None)
     assert b64 == b128

@@ -28,7 +28,8 @@ def test_dsva_configs_and_metafile(dsva_split_file):
     assert aid.train_dataloader.dataset.class_split == aid.model.class_split
     assert aid.model.class_attributes == aid.attribute_annotation.out
     assert aid.train_cfg.max_epochs == 30 and aid.optim_wrapper.optimizer.lr == 1e-4
-    assert aid.train_dataloader.batch_size == 24 and aid.val_dataloader.batch_size == 64
+    assert aid.train_dataloader.batch_size == 24 and aid.test_dataloader.batch_size == 64
+    assert aid.val_dataloader is aid.val_evaluator is aid.val_cfg is None  # tested once
     # the AID model builds (tiny backbone, an in-memory attribute matrix in place of the file)
     split = ClassSplit.from_file(osp.join(REPO_ROOT, aid.model.class_split))
     model_cfg = dict(aid.model, backbone=dict(TINY_VIT, img_size=64),

@@ -21,7 +21,8 @@ def test_seed_overrides_move_split_and_seed():
     options = multi_seed.seed_overrides(cfg, 2, 'seed0')
     assert options[0] == 'randomness.seed=2'
     assert 'train_dataloader.dataset.split_file=splits/aid/20-80_seed2_train.txt' in options
-    assert 'val_dataloader.dataset.split_file=splits/aid/20-80_seed2_test.txt' in options
+    assert 'test_dataloader.dataset.split_file=splits/aid/20-80_seed2_test.txt' in options
+    assert not any(o.startswith('val_dataloader') for o in options)  # no validation loop
     with pytest.raises(FileNotFoundError, match='seed 7'):
         multi_seed.seed_overrides(cfg, 7, 'seed0')
     with pytest.raises(ValueError, match='--split-token'):

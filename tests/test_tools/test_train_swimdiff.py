@@ -36,14 +36,13 @@ def test_tools_train_pretrains_then_probes_the_backbone(aid_root, tmp_path):
     assert (state['queue_scene'] >= 0).all()  # 64 queued keys, each with its scene id
 
     probe = tmp_path / 'probe'
-    out = train(PROBE_CONFIG, '--work-dir', str(probe), '--cfg-options',
+    out = train(PROBE_CONFIG, '--work-dir', str(probe), '--test', '--cfg-options',
                 f'model.backbone.init_cfg.checkpoint={pre / "epoch_2.pth"}',
                 '+model.backbone.base_channels=16', '+model.backbone.stem_channels=16',
                 'model.neck.1.input_features=128', 'model.head.in_channels=128',
                 'train_dataloader.dataset.split_file=tests/data/splits/aid_tiny_train.txt',
-                'val_dataloader.dataset.split_file=tests/data/splits/aid_tiny_test.txt',
                 'test_dataloader.dataset.split_file=tests/data/splits/aid_tiny_test.txt',
-                'train_cfg.max_epochs=2', 'train_cfg.val_interval=2',
+                'train_cfg.max_epochs=2',
                 'param_scheduler.1.T_max=1')
     assert 'rszoo: OA = ' in out.stdout
     probed = torch.load(probe / 'epoch_2.pth', weights_only=True)['state_dict']

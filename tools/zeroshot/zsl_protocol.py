@@ -219,7 +219,8 @@ def runner_for(config, work_dir, name, split_file, class_subset, train_subset, t
     val/test data sets' ``test_subset`` (plus ``model_updates`` /
     ``dataset_updates``, and ``options``: ``{'a.b.c': value}`` merged as
     ``--cfg-options`` are). ``with_val=False`` drops the Runner's own
-    validation (the caller scores the test subset itself)."""
+    validation, where the config has one (the caller scores the test subset
+    itself)."""
     from mmengine.config import Config
     from mmengine.runner import Runner
     cfg = Config.fromfile(config)
@@ -230,7 +231,8 @@ def runner_for(config, work_dir, name, split_file, class_subset, train_subset, t
     cfg.model.update(class_split=split_file, class_subset=class_subset, **model_updates)
     for key, subset in (('train_dataloader', train_subset), ('val_dataloader', test_subset),
                         ('test_dataloader', test_subset)):
-        cfg[key].dataset.update(class_split=split_file, subset=subset, **dataset_updates)
+        if cfg.get(key) is not None:  # the zoo's ZSL configs have no validation loop
+            cfg[key].dataset.update(class_split=split_file, subset=subset, **dataset_updates)
     if not with_val:
         cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     return Runner.from_cfg(cfg)

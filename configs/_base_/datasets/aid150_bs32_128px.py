@@ -34,10 +34,17 @@ train_dataloader = dict(
         preload=True,  # decode once; workers only augment (benchmarks/results.md)
         pipeline=train_pipeline),
 )
-val_dataloader = dict(
+# No validation loop: this base trains on the protocol's whole training share, so no
+# validation split is left to carve; nothing is selected, the last epoch is tested once
+# (`tools/test.py CONFIG work_dirs/NAME/epoch_N.pth`). Configs that choose a checkpoint or a
+# hyper-parameter use aid150-16-4-80_bs32_128px.py (400 training images held out to validate).
+val_dataloader = None
+val_evaluator = None
+val_cfg = None
+test_dataloader = dict(
     batch_size=64,
     num_workers=2,
-    persistent_workers=False,  # workers re-seeded identically each epoch: exact resume
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
@@ -47,9 +54,7 @@ val_dataloader = dict(
         pipeline=test_pipeline),
 )
 # Overall accuracy (OA) = top-1 accuracy over all test images.
-val_evaluator = [
+test_evaluator = [
     dict(type='Accuracy', topk=(1, )),
     dict(type='SingleLabelMetric', average='macro', items=('precision', 'recall', 'f1-score')),
 ]
-test_dataloader = val_dataloader
-test_evaluator = val_evaluator

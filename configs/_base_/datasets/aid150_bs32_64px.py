@@ -8,5 +8,4 @@ train_pipeline = [dict(t, scale=(img_size, img_size)) if t.type == 'Resize' else
 test_pipeline = [dict(t, scale=(img_size, img_size)) if t.type == 'Resize' else t
                  for t in _base_.test_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

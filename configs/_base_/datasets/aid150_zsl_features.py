@@ -18,7 +18,14 @@ train_dataloader = dict(
     dataset=dict(type='ZSLFeatureDataset', features=feature_file, class_split=class_split,
                  subset='train', seen_test_ratio=0.2, split_seed=0),
 )
-val_dataloader = dict(
+# No validation loop: the test classes are unseen, and a run trained on all seen classes has
+# no held-out classes left to validate on; the last epoch is tested once (`tools/train.py
+# CONFIG --test`, or tools/test.py). Hyper-parameters and the calibration factor are chosen
+# on validation classes carved from the seen ones by tools/zeroshot/zsl_protocol.py.
+val_dataloader = None
+val_evaluator = None
+val_cfg = None
+test_dataloader = dict(
     batch_size=512,
     num_workers=0,
     persistent_workers=False,
@@ -27,6 +34,4 @@ val_dataloader = dict(
                  subset='test', seen_test_ratio=0.2, split_seed=0),
 )
 # ZSL: per-class top-1 over the unseen classes; GZSL: seen / unseen per-class accuracy, H, AUSUC
-val_evaluator = dict(type='ZSLMetric', calibration_gamma=0.)
-test_dataloader = val_dataloader
-test_evaluator = val_evaluator
+test_evaluator = dict(type='ZSLMetric', calibration_gamma=0.)

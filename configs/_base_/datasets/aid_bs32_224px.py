@@ -30,7 +30,12 @@ train_dataloader = dict(
         split_file='splits/aid/20-80_seed0_train.txt',
         pipeline=train_pipeline),
 )
-val_dataloader = dict(
+# No validation loop: the whole training share trains and nothing is selected; the last
+# epoch is tested once (`tools/test.py`), never validated on the test split.
+val_dataloader = None
+val_evaluator = None
+val_cfg = None
+test_dataloader = dict(
     batch_size=64,
     num_workers=4,
     persistent_workers=False,
@@ -41,9 +46,7 @@ val_dataloader = dict(
         split_file='splits/aid/20-80_seed0_test.txt',
         pipeline=test_pipeline),
 )
-val_evaluator = [
+test_evaluator = [
     dict(type='Accuracy', topk=(1, )),
     dict(type='SingleLabelMetric', average='macro', items=('precision', 'recall', 'f1-score')),
 ]
-test_dataloader = val_dataloader
-test_evaluator = val_evaluator

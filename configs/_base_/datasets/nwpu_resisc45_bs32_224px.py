@@ -6,6 +6,5 @@ dataset_type = 'NWPURESISC45'
 data_root = '{{$RSZOO_DATA_ROOT:../shared/data}}/NWPU-RESISC45'
 train_dataloader = dict(dataset=dict(
     type=dataset_type, data_root=data_root, split_file='splits/nwpu_resisc45/20-80_seed0_train.txt'))
-val_dataloader = dict(dataset=dict(
+test_dataloader = dict(dataset=dict(
     type=dataset_type, data_root=data_root, split_file='splits/nwpu_resisc45/20-80_seed0_test.txt'))
-test_dataloader = val_dataloader

@@ -6,6 +6,5 @@ dataset_type = 'UCMerced'
 data_root = '{{$RSZOO_DATA_ROOT:../shared/data}}/UCMerced_LandUse/Images'
 train_dataloader = dict(dataset=dict(
     type=dataset_type, data_root=data_root, split_file='splits/ucmerced/80-20_seed0_train.txt'))
-val_dataloader = dict(dataset=dict(
+test_dataloader = dict(dataset=dict(
     type=dataset_type, data_root=data_root, split_file='splits/ucmerced/80-20_seed0_test.txt'))
-test_dataloader = val_dataloader

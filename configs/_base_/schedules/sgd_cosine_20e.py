@@ -8,8 +8,9 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, T_max=20, eta_min=0.0, convert_to_iter_based=True),
 ]
 
+# validated every epoch where the data base has a validation split: `val_cfg` (with
+# `val_dataloader` / `val_evaluator`) lives with the data; a base without one sets all three None
 train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=1)
-val_cfg = dict()
 test_cfg = dict()
 
 # the learning rate above is for this total batch; `--auto-scale-lr` rescales it

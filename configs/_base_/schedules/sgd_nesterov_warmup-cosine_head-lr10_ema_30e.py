@@ -26,8 +26,8 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=warmup_epochs, end=max_epochs,
          T_max=max_epochs - warmup_epochs, eta_min=0.0, convert_to_iter_based=True),
 ]
+# `val_cfg` lives with the data base (aid150-16-4-80_*: its validation split)
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
-val_cfg = dict()
 test_cfg = dict()
 
 ema_hook = dict(type='DeferredLoadEMAHook', momentum=0.004, priority='ABOVE_NORMAL')

@@ -26,15 +26,18 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type=dataset_type, data_root=data_root, split='train',
                  pipeline=train_pipeline))
-val_dataloader = dict(
+# No validation split (the authors' FYH split is train + test; their "val" is the test set):
+# no validation loop; the last epoch is tested once (`tools/train.py CONFIG --test`).
+val_dataloader = None
+val_evaluator = None
+val_cfg = None
+test_dataloader = dict(
     batch_size=8,
     num_workers=4,
     persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type=dataset_type, data_root=data_root, split='test',
                  pipeline=test_pipeline))
-test_dataloader = val_dataloader
 # mIoU over all 11 classes (Clear and Uncertain included, as the authors' code);
 # FwIoU is what the authors select their best checkpoint on
-val_evaluator = dict(type='IoUMetric', ignore_index=255)
-test_evaluator = val_evaluator
+test_evaluator = dict(type='IoUMetric', ignore_index=255)

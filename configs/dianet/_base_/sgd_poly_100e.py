@@ -10,6 +10,5 @@ param_scheduler = [
          convert_to_iter_based=True),
 ]
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
-val_cfg = dict()
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=32)

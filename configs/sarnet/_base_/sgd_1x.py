@@ -12,6 +12,6 @@ param_scheduler = [
          gamma=0.1),
 ]
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
-val_cfg = dict()
+val_cfg = None  # the paper-scale data bases (HRSID, SSDD) have no validation split
 test_cfg = dict()
 auto_scale_lr = dict(base_batch_size=16)

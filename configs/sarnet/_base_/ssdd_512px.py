@@ -28,7 +28,11 @@ train_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, ann_file='annotations/train.json',
                  data_prefix=dict(img='images/train'), filter_empty_gt=True,
                  pipeline=train_pipeline))
-val_dataloader = dict(
+# No validation split in the released data: no validation loop; the last epoch is tested once
+# (`tools/train.py CONFIG --test`, or tools/test.py), nothing is selected on test.
+val_dataloader = None
+val_evaluator = None
+test_dataloader = dict(
     batch_size=8,
     num_workers=4,
     persistent_workers=True,
@@ -36,6 +40,4 @@ val_dataloader = dict(
     collate_fn=dict(type='pseudo_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, ann_file='annotations/test.json',
                  data_prefix=dict(img='images/test'), test_mode=True, pipeline=test_pipeline))
-test_dataloader = val_dataloader
-val_evaluator = dict(type='CocoMetric', ann_file=data_root + '/annotations/test.json')
-test_evaluator = val_evaluator
+test_evaluator = dict(type='CocoMetric', ann_file=data_root + '/annotations/test.json')

@@ -29,7 +29,9 @@ class FitZSLClassifierHook(Hook):
             epoch ``e`` uses ``seed + e``. Defaults to 0.
         interval (int, optional): fit every ``interval`` epochs and after the
             last one; defaults to the train loop's ``val_interval``, so every
-            validation sees a fitted classifier and no fit is wasted.
+            validation sees a fitted classifier and no fit is wasted, and, in a
+            run with no validation loop (the zoo's ZSL configs: the last epoch is
+            tested once), to fitting after the last epoch only.
     """
 
     priority = 'ABOVE_NORMAL'
@@ -69,6 +71,9 @@ class FitZSLClassifierHook(Hook):
                            f'(final loss {text})')
 
     def after_train_epoch(self, runner) -> None:
-        interval = self.interval or getattr(runner.train_loop, 'val_interval', 1) or 1
-        if self.every_n_epochs(runner, interval) or self.is_last_train_epoch(runner):
+        interval = self.interval
+        if interval is None and runner.val_loop is not None:
+            interval = getattr(runner.train_loop, 'val_interval', 1) or 1
+        if (interval and self.every_n_epochs(runner, interval)) or \
+                self.is_last_train_epoch(runner):
             self._fit(runner)

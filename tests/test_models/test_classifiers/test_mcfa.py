@@ -188,6 +188,25 @@ def test_fit_hook_fits_the_scaler_before_training_on_the_training_set(zsl_files)
     assert 'scaler fitted' in messages[0]
 
 
+def test_fit_hook_fits_at_each_validation_or_after_the_last_epoch_only():
+    """The classifier is fitted where it is scored: every ``val_interval`` epochs (and the
+    last) with a validation loop; after the last epoch only without one (the zoo's ZSL
+    configs, tested once)."""
+    def fitted_epochs(val_loop, max_epochs=6, val_interval=2, interval=None):
+        hook, fits = FitZSLClassifierHook(interval=interval), []
+        hook._fit = lambda runner: fits.append(runner.epoch + 1)
+        for epoch in range(max_epochs):
+            runner = SimpleNamespace(
+                epoch=epoch, max_epochs=max_epochs, val_loop=val_loop,
+                train_loop=SimpleNamespace(val_interval=val_interval, max_epochs=max_epochs))
+            hook.after_train_epoch(runner)
+        return fits
+
+    assert fitted_epochs(val_loop=object()) == [2, 4, 6]
+    assert fitted_epochs(val_loop=None) == [6]
+    assert fitted_epochs(val_loop=None, interval=3) == [3, 6]
+
+
 # ---------------------------------------------------------- reparameterisation
 def test_mcfa_reparameterisation_is_the_authors_exp_logvar_one_eps_per_sample(zsl_files):
     model = tiny_mcfa(zsl_files)
