@@ -11,7 +11,11 @@ per-run figures:
 - ``train_<key>_last_epoch``: their mean over the last epoch (e.g. the bytes a
   step sends once a compression warm-up is over);
 - ``train_wall_s``: seconds from the run's start (its ``<timestamp>`` folder)
-  to the last line of its log.
+  to the last line of its log;
+- ``val_<key>_best``, ``val_<key>_best_epoch`` and ``val_<key>_last``: the
+  validation figures of a run with a validation loop (``accuracy/top1`` by
+  default), so that a choice made on validation (a checkpoint, a design, a
+  hyper-parameter) is read from the records, next to the one test figure.
 
 Logged values sample the run (10 steps of every 50 here): exact for a figure
 that is constant from step to step (the bytes of dense all-reduce, of a top-k
@@ -32,6 +36,8 @@ from typing import Dict, Iterable, List, Tuple
 #: keys summarised by default: the bytes a communication hook sent
 #: (``CommBytesHook``) and the seconds a training step took
 DEFAULT_KEYS = ('comm_bytes', 'comm_compression', 'time')
+#: validation metrics summarised by default (mmpretrain's top-1 accuracy)
+DEFAULT_VAL_KEYS = ('accuracy/top1', )
 
 
 def newest_session(work_dir: str) -> str:
@@ -64,35 +70,52 @@ def log_wall_s(session: str) -> float:
     return (last - start).total_seconds()
 
 
-def training_scalars(work_dir: str) -> List[dict]:
-    """The training lines (those with an ``epoch`` and a ``loss``) of the
-    newest ``vis_data/scalars.json`` under ``work_dir``."""
+def _scalar_lines(work_dir: str) -> Tuple[str, List[dict]]:
     path = osp.join(newest_session(work_dir), 'vis_data', 'scalars.json')
     lines = []
     with open(path, encoding='utf-8') as f:
         for number, line in enumerate(f, 1):
             try:
-                record = json.loads(line)
+                lines.append(json.loads(line))
             except json.JSONDecodeError as err:
                 raise ValueError(f'{path}:{number}: not a JSON line ({err})') from None
-            if 'epoch' in record and 'loss' in record:
-                lines.append(record)
+    return path, lines
+
+
+def training_scalars(work_dir: str) -> List[dict]:
+    """The training lines (those with an ``epoch`` and a ``loss``) of the
+    newest ``vis_data/scalars.json`` under ``work_dir``."""
+    path, lines = _scalar_lines(work_dir)
+    lines = [line for line in lines if 'epoch' in line and 'loss' in line]
     if not lines:
         raise ValueError(f'{path} has no training lines (with "epoch" and "loss")')
     return lines
 
 
+def validation_scalars(work_dir: str, key: str) -> List[Tuple[int, float]]:
+    """``[(epoch, value)]`` of the validation metric ``key`` in the newest
+    ``vis_data/scalars.json`` under ``work_dir`` (mmengine logs a validation
+    line with the metric and ``step`` = the epoch; none without validation)."""
+    _, lines = _scalar_lines(work_dir)
+    return [(int(line['step']), float(line[key])) for line in lines
+            if key in line and 'loss' not in line and 'step' in line]
+
+
 def summarize_training(work_dir: str, keys: Iterable[str] = DEFAULT_KEYS,
-                       reductions: Tuple[str, ...] = ('mean', 'last_epoch')
-                       ) -> Dict[str, float]:
+                       reductions: Tuple[str, ...] = ('mean', 'last_epoch'),
+                       val_keys: Iterable[str] = DEFAULT_VAL_KEYS) -> Dict[str, float]:
     """``{'train_<key>_<reduction>': value}`` for every key of ``keys`` the
-    run logged (keys it never logged are left out), and ``train_wall_s``.
+    run logged (keys it never logged are left out), ``train_wall_s``, and
+    ``val_<key>_{best,best_epoch,last}`` for every key of ``val_keys`` the run
+    validated (the first epoch of the best value, as mmengine's ``save_best``
+    keeps it).
 
     Args:
         work_dir (str): the run's work directory.
         keys (iterable of str): scalar names as logged (``comm_bytes``).
         reductions (tuple of str): ``mean`` (all logged steps) and/or
             ``last_epoch`` (the logged steps of the last epoch).
+        val_keys (iterable of str): validation metric names as logged.
     """
     unknown = set(reductions) - {'mean', 'last_epoch'}
     if unknown:
@@ -109,6 +132,14 @@ def summarize_training(work_dir: str, keys: Iterable[str] = DEFAULT_KEYS,
         if 'last_epoch' in reductions:
             last = [line[key] for line in lines if key in line and line['epoch'] == last_epoch]
             out[f'train_{key}_last_epoch'] = float(statistics.fmean(last))
+    for key in val_keys:
+        validated = validation_scalars(work_dir, key)
+        if not validated:
+            continue
+        best_epoch, best = max(validated, key=lambda item: (item[1], -item[0]))
+        out[f'val_{key}_best'] = best
+        out[f'val_{key}_best_epoch'] = best_epoch
+        out[f'val_{key}_last'] = validated[-1][1]
     return out
 
 

@@ -13,6 +13,7 @@ SCALARS = [  # two epochs of 100 steps logged every 50 steps, validation in betw
     {'accuracy/top1': 20.0, 'time': 9.0, 'step': 1},
     {'lr': 0.01, 'loss': 2.1, 'time': 0.4, 'comm_bytes': 20, 'epoch': 2, 'iter': 150, 'step': 150},
     {'lr': 0.01, 'loss': 2.0, 'time': 0.2, 'comm_bytes': 40, 'epoch': 2, 'iter': 200, 'step': 200},
+    {'accuracy/top1': 30.0, 'time': 9.0, 'step': 2},
 ]
 LOG = ('2026/12/02 18:09:37 - mmengine - INFO - Config: ...\n'
        'not a timestamped line\n'
@@ -38,10 +39,32 @@ def test_summary_means_of_training_lines_and_wall_time(tmp_path):
         'train_comm_bytes_last_epoch': 30.0,   # epoch 2 only
         'train_time_mean': pytest.approx(0.35),  # the validation line's time is not a step's
         'train_time_last_epoch': pytest.approx(0.3),
+        # the validation lines (no loss; step = epoch): best, its epoch, last
+        'val_accuracy/top1_best': 30.0, 'val_accuracy/top1_best_epoch': 2,
+        'val_accuracy/top1_last': 30.0,
     }
     path = write_training_summary(str(tmp_path), keys=('comm_bytes', ))
     assert json.load(open(path)) == {'train_wall_s': 398.0, 'train_comm_bytes_mean': 415.0,
-                                     'train_comm_bytes_last_epoch': 30.0}
+                                     'train_comm_bytes_last_epoch': 30.0,
+                                     'val_accuracy/top1_best': 30.0,
+                                     'val_accuracy/top1_best_epoch': 2,
+                                     'val_accuracy/top1_last': 30.0}
+
+
+def test_validation_best_is_the_first_epoch_of_the_best_value(tmp_path):
+    """As mmengine's save_best keeps it (a later equal value does not replace it)."""
+    session = make_work_dir(tmp_path)
+    lines = SCALARS[:2] + [{'accuracy/top1': 50.0, 'step': 1}] + SCALARS[3:5] + [
+        {'accuracy/top1': 50.0, 'step': 2}, {'accuracy/top1': 40.0, 'step': 3}]
+    (session / 'vis_data' / 'scalars.json').write_text(
+        '\n'.join(json.dumps(line) for line in lines) + '\n')
+    summary = summarize_training(str(tmp_path), keys=())
+    assert (summary['val_accuracy/top1_best'], summary['val_accuracy/top1_best_epoch'],
+            summary['val_accuracy/top1_last']) == (50.0, 1, 40.0)
+    # a run without a validation loop has no validation figures
+    (session / 'vis_data' / 'scalars.json').write_text(
+        '\n'.join(json.dumps(line) for line in SCALARS if 'loss' in line) + '\n')
+    assert not any(k.startswith('val_') for k in summarize_training(str(tmp_path), keys=()))
 
 
 def test_the_newest_session_is_read(tmp_path):
