@@ -48,6 +48,7 @@ METRIC_KEYS: Dict[str, Tuple[str, int]] = {
     'Compression after warm-up': ('train_comm_compression_last_epoch', 1),
     'Seconds per step': ('train_time_mean', 3),
     'Training wall time (s)': ('train_wall_s', 1),
+    'Validation Top 1 Accuracy (best epoch)': ('val_accuracy/top1_best', 2),
     # what picpq_compress.py --export counted on the trained compressed model
     'FLOPs': ('flops', 0), 'BOPs': ('bops', 0), 'BOPs compression': ('bops_compression', 2),
     "BOPs compression, the authors' count": ('bops_compression_authors_convention', 2),

@@ -37,7 +37,8 @@ AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
 }
 REDESIGN = 'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e'
 # the redesign's variant and diagnostics (issue 18): suffix -> what differs from the redesign
-VARIANTS = ('norm-gate', 'fusion-only', 'branch-only', 'kd-only')
+VARIANTS = ('norm-gate', 'fusion-only', 'branch-only', 'kd-only', 'kd-weight0.1',
+            'kd-weight0.3')
 AID150_PAIRS.update({f'{REDESIGN}_{v}.py': AID150_PAIRS[f'{REDESIGN}.py'] for v in VARIANTS})
 # the redesign's variant in the optimiser and schedule only (not a pair with the baseline)
 SCHEDULE_VARIANT = 'param-groups'
@@ -142,7 +143,8 @@ def test_config_runs_one_train_step_at_64px(name):
 
 def test_redesign_variants_change_only_their_part():
     """norm-gate: the gate's LayerNorm; fusion-only: the baseline with the redesign's neck;
-    branch-only / kd-only: the redesign with GAP and the KD / restoration weight at 0."""
+    branch-only / kd-only: the redesign with GAP and the KD / restoration weight at 0;
+    kd-weight<w>: the redesign with the KD weight at w."""
     redesign = Config.fromfile(osp.join(CONFIG_DIR, f'{REDESIGN}.py'))
     baseline = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'baseline',
                                         AID150_PAIRS[f'{REDESIGN}.py']))
@@ -172,6 +174,10 @@ def test_redesign_variants_change_only_their_part():
     assert variants['branch-only'].model.kd_loss == dict(redesign.model.kd_loss, loss_weight=0.)
     assert variants['kd-only'].model.branch == dict(redesign.model.branch,
                                                     loss_restore_weight=0.)
+    for weight in (0.1, 0.3):
+        cfg = variants[f'kd-weight{weight}']
+        assert cfg.model.kd_loss == dict(redesign.model.kd_loss, loss_weight=weight)
+        assert model_without(cfg, 'kd_loss') == model_without(redesign, 'kd_loss')
 
 
 @pytest.mark.parametrize('variant', VARIANTS)
