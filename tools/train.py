@@ -101,10 +101,9 @@ def merge_args(cfg, args):
         cfg.auto_scale_lr.enable = True
     apply_dataloader_defaults(cfg, args.no_persistent_workers)
     merge_cfg_options(cfg, args.cfg_options)
-    if getattr(args, 'test', False) and not all(
-            cfg.get(key) is not None for key in ('test_dataloader', 'test_cfg', 'test_evaluator')):
-        missing = [key for key in ('test_dataloader', 'test_cfg', 'test_evaluator')
-                   if cfg.get(key) is None]
+    missing = [key for key in ('test_dataloader', 'test_cfg', 'test_evaluator')
+               if cfg.get(key) is None]
+    if getattr(args, 'test', False) and missing:
         raise ValueError(f'--test: the config {args.config} has no {", ".join(missing)}; '
                          'nothing to test after training')
     if args.resume == 'auto':
@@ -163,6 +162,7 @@ def main(argv=None):
     runner.register_hook(last)
     runner.train()
 
+    trained_s = time.perf_counter() - start
     tested = runner.test() if args.test else None
 
     if last.metrics and runner.rank == 0:
@@ -172,10 +172,13 @@ def main(argv=None):
         report(f'test of the final weights of {osp.basename(args.config)} '
                f'(work dir {cfg.work_dir})', tested)
     if args.record and runner.rank == 0 and tested is not None:
+        # wall_s: the test's, as a tools/test.py record; the training's as a metric,
+        # as tools/analysis/multi_seed.py adds it (rszoo.utils.train_summary)
         record = make_record(
             model=args.model or osp.splitext(osp.basename(args.config))[0],
-            config=args.config, cfg=cfg, metrics=tested, eval_split='test',
-            selected_on='last', wall_s=time.perf_counter() - start, argv=argv_of(argv))
+            config=args.config, cfg=cfg, metrics=dict(tested, train_wall_s=round(trained_s, 1)),
+            eval_split='test', selected_on='last',
+            wall_s=time.perf_counter() - start - trained_s, argv=argv_of(argv))
         append_record(args.record, record)
         print(f'rszoo: record appended to {args.record}', flush=True)
     elif args.record and runner.rank == 0:

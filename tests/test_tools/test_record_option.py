@@ -75,6 +75,8 @@ def test_train_with_test_scores_the_final_weights_like_test_py(aid_root, tmp_pat
     assert from_train['split']['test'] == 'tests/data/splits/aid_tiny_test.txt'
     assert round(from_train['metrics']['OA'], 2) == trained_oa
     assert from_train['metrics']['OA'] == from_test['metrics']['OA']
+    # wall_s is the test's (as tools/test.py's); the training's is a metric
+    assert 0 < from_train['wall_s'] < from_train['metrics']['train_wall_s']
 
 
 def test_train_with_test_needs_a_test_loader(tmp_path, monkeypatch):
