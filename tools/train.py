@@ -103,7 +103,7 @@ def merge_args(cfg, args):
     merge_cfg_options(cfg, args.cfg_options)
     missing = [key for key in ('test_dataloader', 'test_cfg', 'test_evaluator')
                if cfg.get(key) is None]
-    if getattr(args, 'test', False) and missing:
+    if args.test and missing:
         raise ValueError(f'--test: the config {args.config} has no {", ".join(missing)}; '
                          'nothing to test after training')
     if args.resume == 'auto':

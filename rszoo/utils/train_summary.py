@@ -71,6 +71,7 @@ def log_wall_s(session: str) -> float:
 
 
 def _scalar_lines(work_dir: str) -> Tuple[str, List[dict]]:
+    """``(path, lines)`` of the newest ``vis_data/scalars.json`` under ``work_dir``."""
     path = osp.join(newest_session(work_dir), 'vis_data', 'scalars.json')
     lines = []
     with open(path, encoding='utf-8') as f:
@@ -82,21 +83,17 @@ def _scalar_lines(work_dir: str) -> Tuple[str, List[dict]]:
     return path, lines
 
 
-def training_scalars(work_dir: str) -> List[dict]:
-    """The training lines (those with an ``epoch`` and a ``loss``) of the
-    newest ``vis_data/scalars.json`` under ``work_dir``."""
-    path, lines = _scalar_lines(work_dir)
-    lines = [line for line in lines if 'epoch' in line and 'loss' in line]
-    if not lines:
+def _training_lines(path: str, lines: List[dict]) -> List[dict]:
+    """The training lines: those with an ``epoch`` and a ``loss``."""
+    training = [line for line in lines if 'epoch' in line and 'loss' in line]
+    if not training:
         raise ValueError(f'{path} has no training lines (with "epoch" and "loss")')
-    return lines
+    return training
 
 
-def validation_scalars(work_dir: str, key: str) -> List[Tuple[int, float]]:
-    """``[(epoch, value)]`` of the validation metric ``key`` in the newest
-    ``vis_data/scalars.json`` under ``work_dir`` (mmengine logs a validation
-    line with the metric and ``step`` = the epoch; none without validation)."""
-    _, lines = _scalar_lines(work_dir)
+def _validation_values(lines: List[dict], key: str) -> List[Tuple[int, float]]:
+    """``[(epoch, value)]`` of the validation metric ``key``: mmengine logs a
+    validation line with the metric and ``step`` = the epoch (no ``loss``)."""
     return [(int(line['step']), float(line[key])) for line in lines
             if key in line and 'loss' not in line and 'step' in line]
 
@@ -120,7 +117,8 @@ def summarize_training(work_dir: str, keys: Iterable[str] = DEFAULT_KEYS,
     unknown = set(reductions) - {'mean', 'last_epoch'}
     if unknown:
         raise ValueError(f'unknown reductions {sorted(unknown)}; use mean, last_epoch')
-    lines = training_scalars(work_dir)
+    path, scalars = _scalar_lines(work_dir)  # read once: training and validation lines
+    lines = _training_lines(path, scalars)
     out = {'train_wall_s': log_wall_s(newest_session(work_dir))}
     last_epoch = max(line['epoch'] for line in lines)
     for key in keys:
@@ -133,7 +131,7 @@ def summarize_training(work_dir: str, keys: Iterable[str] = DEFAULT_KEYS,
             last = [line[key] for line in lines if key in line and line['epoch'] == last_epoch]
             out[f'train_{key}_last_epoch'] = float(statistics.fmean(last))
     for key in val_keys:
-        validated = validation_scalars(work_dir, key)
+        validated = _validation_values(scalars, key)
         if not validated:
             continue
         best_epoch, best = max(validated, key=lambda item: (item[1], -item[0]))

@@ -9,19 +9,10 @@ _base_ = ['./aid150_bs32_128px.py']
 
 split = '20-80_seed0'
 train_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_train.txt'))
+# the base's test loader on the validation split (the base, whole-share, has no validation loop)
 val_dataloader = dict(
-    _delete_=True,  # the base has none
-    batch_size=64,
-    num_workers=2,
-    persistent_workers=False,  # workers re-seeded identically each epoch: exact resume
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type={{_base_.dataset_type}},
-        data_root={{_base_.data_root}},
-        split_file=f'splits/aid_val04/{split}_val.txt',
-        preload=True,
-        pipeline={{_base_.test_pipeline}}),
-)
-val_evaluator = {{_base_.test_evaluator}}
+    _base_.test_dataloader, _delete_=True,
+    dataset=dict(_base_.test_dataloader.dataset, split_file=f'splits/aid_val04/{split}_val.txt'))
+val_evaluator = _base_.test_evaluator
 val_cfg = dict(_delete_=True)  # a validation loop (the 20/80 base has none)
 test_dataloader = dict(dataset=dict(split_file=f'splits/aid_val04/{split}_test.txt'))

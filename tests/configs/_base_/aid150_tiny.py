@@ -11,11 +11,7 @@ test_dataloader = dict(
 # the 20/80 base has no validation loop (it trains on the whole share); the tiny data has a
 # validation split: the test loader on it
 val_dataloader = dict(
-    _delete_=True,
-    batch_size=30, num_workers=0, sampler=dict(type='DefaultSampler', shuffle=False),
-    persistent_workers=False,
-    dataset=dict(type={{_base_.dataset_type}}, data_root={{_base_.data_root}},
-                 split_file='tests/data/splits/aid_tiny_val.txt', preload=True,
-                 pipeline={{_base_.test_pipeline}}))
-val_evaluator = {{_base_.test_evaluator}}
+    _base_.test_dataloader, _delete_=True, batch_size=30, num_workers=0,
+    dataset=dict(_base_.test_dataloader.dataset, split_file='tests/data/splits/aid_tiny_val.txt'))
+val_evaluator = _base_.test_evaluator
 val_cfg = dict(_delete_=True)  # a validation loop (the 20/80 base has none)
