@@ -35,10 +35,20 @@ AID150_PAIRS = {  # SSKDNet config -> the baseline it is compared with
     'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e.py':
     'efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e.py',
 }
+# the chosen design (the redesign, KD weight 0.1 chosen on validation) at each budget
+CHOSEN = {
+    'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e_kd-weight0.1.py':
+    'efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e.py',
+    'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e_kd-weight0.1.py':
+    'efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e.py',
+    'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-46-4-50_128px_1xb32_8e_kd-weight0.1.py':
+    'efficientnet-lite0_in1k-pre_aid150-46-4-50_128px_1xb32_8e.py',
+}
+AID150_PAIRS.update(CHOSEN)
 REDESIGN = 'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_10e'
 # the redesign's variant and diagnostics (issue 18): suffix -> what differs from the redesign
 VARIANTS = ('norm-gate', 'fusion-only', 'branch-only', 'kd-only', 'kd-weight0.1',
-            'kd-weight0.3')
+            'kd-weight0.3', 'kd-weight0.1_branch-ratio0.25')
 AID150_PAIRS.update({f'{REDESIGN}_{v}.py': AID150_PAIRS[f'{REDESIGN}.py'] for v in VARIANTS})
 # the redesign's variant in the optimiser and schedule only (not a pair with the baseline)
 SCHEDULE_VARIANT = 'param-groups'
@@ -148,7 +158,8 @@ def test_config_runs_one_train_step_at_64px(name):
 def test_redesign_variants_change_only_their_part():
     """norm-gate: the gate's LayerNorm; fusion-only: the baseline with the redesign's neck;
     branch-only / kd-only: the redesign with GAP and the KD / restoration weight at 0;
-    kd-weight<w>: the redesign with the KD weight at w."""
+    kd-weight<w>: the redesign with the KD weight at w; kd-weight0.1_branch-ratio0.25: that
+    with a quarter of each batch through the branch."""
     redesign = Config.fromfile(osp.join(CONFIG_DIR, f'{REDESIGN}.py'))
     baseline = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'baseline',
                                         AID150_PAIRS[f'{REDESIGN}.py']))
@@ -182,6 +193,17 @@ def test_redesign_variants_change_only_their_part():
         cfg = variants[f'kd-weight{weight}']
         assert cfg.model.kd_loss == dict(redesign.model.kd_loss, loss_weight=weight)
         assert model_without(cfg, 'kd_loss') == model_without(redesign, 'kd_loss')
+    assert variants['kd-weight0.1_branch-ratio0.25'].model.to_dict() == dict(
+        variants['kd-weight0.1'].model.to_dict(), branch_batch_ratio=0.25)
+
+
+def test_chosen_design_is_one_model_at_every_budget():
+    """The 10-epoch, 20-epoch and 50/50 configs of the chosen design build the same
+    model: the redesign with the KD weight at 0.1 (only the data and schedule differ)."""
+    redesign = Config.fromfile(osp.join(CONFIG_DIR, f'{REDESIGN}.py')).model
+    chosen = dict(redesign.to_dict(), kd_loss=dict(redesign.kd_loss, loss_weight=0.1))
+    for name in CHOSEN:
+        assert Config.fromfile(osp.join(CONFIG_DIR, name)).model.to_dict() == chosen, name
 
 
 @pytest.mark.parametrize('variant', VARIANTS)
