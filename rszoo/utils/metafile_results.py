@@ -20,6 +20,8 @@ Values are rounded to the digits of :data:`METRIC_KEYS`. :func:`derive_results`
 computes them, :func:`check_metafile` lists every figure that differs and every
 ``Status: done`` model without a result, :func:`update_metafile` rewrites the
 figures (``python tools/misc/update_metafile_results.py``).
+:func:`paired_comparison` sets a model against the model its metafile entry is
+``Compared With``, seed by seed (the tool's comparison table).
 """
 import json
 import math
@@ -244,3 +246,34 @@ def update_metafile(path: Path, records: Iterable[Mapping]) -> int:
             changed += 1
     Path(path).write_text(''.join(lines), encoding='utf-8')
     return changed
+
+
+def paired_comparison(records: Iterable[Mapping], model: str, baseline: str,
+                      name: str = 'Top 1 Accuracy') -> Optional[Dict[str, Any]]:
+    """``model`` against ``baseline`` (its metafile ``Compared With``) on the
+    seeds both have headline records for (at least 2), for the figure ``name``.
+
+    Returns ``seeds``, the two ``mean``/``std`` (sample std over those seeds),
+    ``diff`` (the difference of the means), ``per_seed`` (model - baseline,
+    seed by seed), ``spread`` (the larger of the two stds) and ``verdict``:
+    ``'above by more than the spread'`` when ``diff > spread``, ``'above,
+    within the spread'`` when ``0 < diff <= spread``, else ``'not above'``.
+    None with fewer than 2 common seeds or a missing value."""
+    key, digits, _ = parse_metric(name)
+    ours = {r['seed']: record_value(r, key) for r in headline_records(records, model)
+            if r.get('scene') is None}
+    theirs = {r['seed']: record_value(r, key) for r in headline_records(records, baseline)
+              if r.get('scene') is None}
+    seeds = sorted(set(ours) & set(theirs), key=lambda s: json.dumps(s))
+    if len(seeds) < 2 or any(ours[s] is None or theirs[s] is None for s in seeds):
+        return None
+    a, b = [float(ours[s]) for s in seeds], [float(theirs[s]) for s in seeds]
+    mean_a, mean_b = statistics.fmean(a), statistics.fmean(b)
+    std_a, std_b = statistics.stdev(a), statistics.stdev(b)
+    diff, spread = mean_a - mean_b, max(std_a, std_b)
+    verdict = ('above by more than the spread' if diff > spread else
+               'above, within the spread' if diff > 0 else 'not above')
+    return dict(seeds=seeds, mean=round(mean_a, digits), std=round(std_a, digits),
+                baseline_mean=round(mean_b, digits), baseline_std=round(std_b, digits),
+                diff=round(diff, digits), spread=round(spread, digits),
+                per_seed=[round(x - y, digits) for x, y in zip(a, b)], verdict=verdict)

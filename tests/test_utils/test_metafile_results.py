@@ -81,6 +81,42 @@ def test_check_and_update_a_metafile(tmp_path):
     assert [p for p in mr.check_metafile(metafile, rows) if 'never_ran' not in p] == []
 
 
+def test_paired_comparison_on_the_common_seeds():
+    rows = [rec('m', 0, 91.0), rec('m', 1, 92.0), rec('m', 2, 93.0), rec('m', 3, 99.0),
+            rec('b', 0, 90.0), rec('b', 1, 90.5), rec('b', 2, 91.0)]
+    pair = mr.paired_comparison(rows, 'm', 'b', 'OA')
+    assert pair['seeds'] == [0, 1, 2]                    # seed 3 has no baseline
+    assert (pair['mean'], pair['std'], pair['baseline_mean'], pair['baseline_std']) == \
+        (92.0, 1.0, 90.5, 0.5)
+    assert pair['per_seed'] == [1.0, 1.5, 2.0] and pair['diff'] == 1.5
+    assert pair['spread'] == 1.0 and pair['verdict'] == 'above by more than the spread'
+    close = [rec('m', 0, 90.5), rec('m', 1, 91.5), rec('b', 0, 90.0), rec('b', 1, 91.0)]
+    assert mr.paired_comparison(close, 'm', 'b', 'OA')['verdict'] == \
+        'above, within the spread'                       # +0.5 against a spread of 0.71
+    assert mr.paired_comparison(close, 'b', 'm', 'OA')['verdict'] == 'not above'
+    assert mr.paired_comparison(rows[:1] + rows[4:5], 'm', 'b', 'OA') is None  # one seed
+
+
+def test_comparison_block_of_a_readme(tmp_path):
+    tool = load_tool('tools/misc/update_metafile_results.py', 'update_metafile_results')
+    metafile = tmp_path / 'metafile.yml'
+    metafile.write_text(
+        'Models:\n'
+        '  - Name: m\n    Metadata:\n      Compared With: b\n    Results:\n'
+        '      - Task: x\n        Dataset: y\n        Metrics:\n          OA: 91.5\n')
+    rows = [rec('m', 0, 91.0), rec('m', 1, 92.0), rec('b', 0, 90.0), rec('b', 1, 90.5)]
+    table = tool.comparison_table(metafile, rows)
+    assert '| m | b | OA | 0, 1 | 91.50 ± 0.71 | 90.25 ± 0.35 | +1.25 | +1.00 / +1.50 | ' \
+        'above by more than the spread (0.71) |' in table
+    readme = tmp_path / 'README.md'
+    readme.write_text(f'x\n{tool.COMPARISON_START}\nold\n{tool.COMPARISON_END}\ny\n')
+    assert tool.update_readme(readme, table, check=True, start=tool.COMPARISON_START,
+                              end=tool.COMPARISON_END)
+    tool.update_readme(readme, table, check=False, start=tool.COMPARISON_START,
+                       end=tool.COMPARISON_END)
+    assert table in readme.read_text() and 'old' not in readme.read_text()
+
+
 def test_committed_metafiles_and_readme_tables_equal_their_records(capsys):
     """Every metafile figure is the aggregate of its committed records, every
     README results table is the generated one, no `done` model lacks a result."""
