@@ -249,7 +249,8 @@ def update_metafile(path: Path, records: Iterable[Mapping]) -> int:
 
 
 def paired_comparison(records: Iterable[Mapping], model: str, baseline: str,
-                      name: str = 'Top 1 Accuracy') -> Optional[Dict[str, Any]]:
+                      name: str = 'Top 1 Accuracy',
+                      min_seeds: int = 2) -> Optional[Dict[str, Any]]:
     """``model`` against ``baseline`` (its metafile ``Compared With``) on the
     seeds both have headline records for (at least 2), for the figure ``name``.
 
@@ -258,22 +259,33 @@ def paired_comparison(records: Iterable[Mapping], model: str, baseline: str,
     seed by seed), ``spread`` (the larger of the two stds) and ``verdict``:
     ``'above by more than the spread'`` when ``diff > spread``, ``'above,
     within the spread'`` when ``0 < diff <= spread``, else ``'not above'``.
-    None with fewer than 2 common seeds or a missing value."""
+    None with fewer than ``min_seeds`` common seeds or a missing value. With
+    ``min_seeds=1`` (an ablation measured on one seed) a single common seed
+    gives the stds and the spread as None and the verdict ``'one seed: no
+    spread'``."""
     key, digits, _ = parse_metric(name)
     ours = {r['seed']: record_value(r, key) for r in headline_records(records, model)
             if r.get('scene') is None}
     theirs = {r['seed']: record_value(r, key) for r in headline_records(records, baseline)
               if r.get('scene') is None}
     seeds = sorted(set(ours) & set(theirs), key=lambda s: json.dumps(s))
-    if len(seeds) < 2 or any(ours[s] is None or theirs[s] is None for s in seeds):
+    if len(seeds) < max(min_seeds, 1) or any(ours[s] is None or theirs[s] is None
+                                             for s in seeds):
         return None
     a, b = [float(ours[s]) for s in seeds], [float(theirs[s]) for s in seeds]
     mean_a, mean_b = statistics.fmean(a), statistics.fmean(b)
+    diff = mean_a - mean_b
+    per_seed = [round(x - y, digits) for x, y in zip(a, b)]
+    if len(seeds) == 1:
+        return dict(seeds=seeds, mean=round(mean_a, digits), std=None,
+                    baseline_mean=round(mean_b, digits), baseline_std=None,
+                    diff=round(diff, digits), spread=None, per_seed=per_seed,
+                    verdict='one seed: no spread')
     std_a, std_b = statistics.stdev(a), statistics.stdev(b)
-    diff, spread = mean_a - mean_b, max(std_a, std_b)
+    spread = max(std_a, std_b)
     verdict = ('above by more than the spread' if diff > spread else
                'above, within the spread' if diff > 0 else 'not above')
     return dict(seeds=seeds, mean=round(mean_a, digits), std=round(std_a, digits),
                 baseline_mean=round(mean_b, digits), baseline_std=round(std_b, digits),
                 diff=round(diff, digits), spread=round(spread, digits),
-                per_seed=[round(x - y, digits) for x, y in zip(a, b)], verdict=verdict)
+                per_seed=per_seed, verdict=verdict)

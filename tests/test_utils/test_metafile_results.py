@@ -95,6 +95,10 @@ def test_paired_comparison_on_the_common_seeds():
         'above, within the spread'                       # +0.5 against a spread of 0.71
     assert mr.paired_comparison(close, 'b', 'm', 'OA')['verdict'] == 'not above'
     assert mr.paired_comparison(rows[:1] + rows[4:5], 'm', 'b', 'OA') is None  # one seed
+    one = mr.paired_comparison(rows[:1] + rows[4:5], 'm', 'b', 'OA', min_seeds=1)
+    assert (one['seeds'], one['diff'], one['per_seed']) == ([0], 1.0, [1.0])
+    assert one['std'] is None and one['spread'] is None
+    assert one['verdict'] == 'one seed: no spread'
 
 
 def test_comparison_block_of_a_readme(tmp_path):
@@ -115,6 +119,35 @@ def test_comparison_block_of_a_readme(tmp_path):
     tool.update_readme(readme, table, check=False, start=tool.COMPARISON_START,
                        end=tool.COMPARISON_END)
     assert table in readme.read_text() and 'old' not in readme.read_text()
+
+
+def test_ablation_block_of_a_readme(tmp_path):
+    """The ingredient's effect is the full model minus the ablation, on the
+    common seeds; one seed is enough, an unmeasured ablation is listed."""
+    tool = load_tool('tools/misc/update_metafile_results.py', 'update_metafile_results')
+    metafile = tmp_path / 'metafile.yml'
+    metafile.write_text(
+        'Models:\n'
+        '  - Name: full\n    Results:\n'
+        '      - Task: x\n        Dataset: y\n        Metrics:\n          OA: 92.0\n'
+        '  - Name: no-a\n    Metadata:\n      Recipe: "ablation: full without A"\n'
+        '      Ablation Of: full\n    Results:\n'
+        '      - Task: x\n        Dataset: y\n        Metrics:\n          OA: 90.5\n'
+        '  - Name: no-b\n    Metadata:\n      Recipe: "ablation: full without B"\n'
+        '      Ablation Of: full\n    Results:\n'
+        '      - Task: x\n        Dataset: y\n        Metrics:\n          OA: 91.0\n'
+        '  - Name: no-c\n    Metadata:\n      Recipe: "ablation: full without C"\n'
+        '      Ablation Of: full\n    Results: null\n')
+    rows = [rec('full', 0, 92.0), rec('full', 1, 93.0), rec('full', 2, 91.0),
+            rec('no-a', 0, 90.0), rec('no-a', 1, 91.0),
+            rec('no-b', 2, 91.5)]
+    table = tool.ablation_table(metafile, rows)
+    assert '| full without A | no-a | 0, 1 | 90.50 ± 0.71 | 92.50 ± 0.71 | +2.00 | ' \
+        '+2.00 / +2.00 | above by more than the spread (0.71) |' in table
+    assert '| full without B | no-b | 2 | 91.50 | 91.00 | -0.50 | -0.50 | ' \
+        'one seed: no spread |' in table
+    assert '| full without C | no-c | - |' in table and 'not measured yet' in table
+    assert '| full |' not in table                       # the full model is no row
 
 
 def test_committed_metafiles_and_readme_tables_equal_their_records(capsys):
