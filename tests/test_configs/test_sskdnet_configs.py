@@ -60,7 +60,7 @@ TRAIN_CONFIGS = [p for p in SSKDNET_CONFIGS
 DEPLOY_CONFIGS = [p for p in SSKDNET_CONFIGS if p.endswith('-deploy.py')]
 
 
-# measured over seeds 0, 1, 2: the redesign and the chosen design at 10 and 20 epochs
+# measured over seeds 0, 1, 2: the redesign, and the chosen design at 10 and 20 epochs (20/80) and 8 (50/50)
 THREE_SEEDS = {osp.splitext(name)[0] for name in CHOSEN} | {REDESIGN}
 
 
@@ -68,7 +68,7 @@ def test_every_config_is_listed_in_the_metafile():
     with open(osp.join(CONFIG_DIR, 'metafile.yml')) as f:
         meta = yaml.safe_load(f)
     (collection, ) = meta['Collections']
-    assert collection['Name'] == 'SSKDNet' and collection['Status'] == 'in progress'
+    assert collection['Name'] == 'SSKDNet' and collection['Status'].startswith('done')
     listed = {m['Config'] for m in meta['Models']}
     assert listed == {osp.relpath(p, REPO_ROOT) for p in SSKDNET_CONFIGS}
     published = {osp.splitext(osp.basename(p))[0] for p in DEPLOY_CONFIGS}
