@@ -252,7 +252,8 @@ def paired_comparison(records: Iterable[Mapping], model: str, baseline: str,
                       name: str = 'Top 1 Accuracy',
                       min_seeds: int = 2) -> Optional[Dict[str, Any]]:
     """``model`` against ``baseline`` (its metafile ``Compared With``) on the
-    seeds both have headline records for (at least 2), for the figure ``name``.
+    seeds both have headline records for (at least ``min_seeds``), for the
+    figure ``name``.
 
     Returns ``seeds``, the two ``mean``/``std`` (sample std over those seeds),
     ``diff`` (the difference of the means), ``per_seed`` (model - baseline,

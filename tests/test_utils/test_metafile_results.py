@@ -147,6 +147,10 @@ def test_ablation_block_of_a_readme(tmp_path):
     assert '| full without B | no-b | 2 | 91.50 | 91.00 | -0.50 | -0.50 | ' \
         'one seed: no spread |' in table
     assert '| full without C | no-c | - |' in table and 'not measured yet' in table
+    # records but no Results yet: the full model's figure names the column
+    table = tool.ablation_table(metafile, rows + [rec('no-c', 0, 89.0)])
+    assert '| full without C | no-c | 0 | 89.00 | 92.00 | +3.00 | +3.00 | ' \
+        'one seed: no spread |' in table
     assert '| full |' not in table                       # the full model is no row
 
 

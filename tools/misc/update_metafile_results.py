@@ -130,14 +130,17 @@ def ablation_table(metafile: Path, records) -> str:
     seed by seed, on the seeds both have records for."""
     import yaml
     data = yaml.safe_load(metafile.read_text(encoding='utf-8')) or {}
+    models = data.get('Models') or []
+    metrics_of = {m['Name']: (m.get('Results') or [{}])[0].get('Metrics') or {} for m in models}
     rows = []
-    for model in data.get('Models') or []:
+    for model in models:
         meta = model.get('Metadata') or {}
         full = meta.get('Ablation Of')
         if not full:
             continue
         what = str(meta.get('Recipe', model['Name'])).replace('ablation: ', '')
-        metrics = (model.get('Results') or [{}])[0].get('Metrics') or {}
+        # the ablation's headline figure, or the full model's while it has no Results
+        metrics = metrics_of[model['Name']] or metrics_of.get(full) or {}
         name = next((n for n in metrics if parse_metric(n)[2] == 'mean'), None)
         pair = name and paired_comparison(records, full, model['Name'], name, min_seeds=1)
         if not pair:
