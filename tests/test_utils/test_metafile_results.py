@@ -142,14 +142,15 @@ def test_ablation_block_of_a_readme(tmp_path):
             rec('no-a', 0, 90.0), rec('no-a', 1, 91.0),
             rec('no-b', 2, 91.5)]
     table = tool.ablation_table(metafile, rows)
-    assert '| full without A | no-a | 0, 1 | 90.50 ± 0.71 | 92.50 ± 0.71 | +2.00 | ' \
+    assert '| full without A | no-a | 0, 1 | 92.50 ± 0.71 | 90.50 ± 0.71 | +2.00 | ' \
         '+2.00 / +2.00 | above by more than the spread (0.71) |' in table
-    assert '| full without B | no-b | 2 | 91.50 | 91.00 | -0.50 | -0.50 | ' \
+    assert '| full without B | no-b | 2 | 91.00 | 91.50 | -0.50 | -0.50 | ' \
         'one seed: no spread |' in table
-    assert '| full without C | no-c | - |' in table and 'not measured yet' in table
+    assert '| full without C | no-c | - | - | - | - | - | not measured yet (no records) |' \
+        in table
     # records but no Results yet: the full model's figure names the column
     table = tool.ablation_table(metafile, rows + [rec('no-c', 0, 89.0)])
-    assert '| full without C | no-c | 0 | 89.00 | 92.00 | +3.00 | +3.00 | ' \
+    assert '| full without C | no-c | 0 | 92.00 | 89.00 | +3.00 | +3.00 | ' \
         'one seed: no spread |' in table
     assert '| full |' not in table                       # the full model is no row
 

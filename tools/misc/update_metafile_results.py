@@ -51,12 +51,20 @@ def _fmt(value):
     return _number(value) if isinstance(value, (int, float)) else '-'
 
 
+def _models(metafile: Path) -> list:
+    import yaml
+    return (yaml.safe_load(metafile.read_text(encoding='utf-8')) or {}).get('Models') or []
+
+
+def _headline(metrics) -> str:
+    """The name of the first mean figure of a model's metrics (None if none)."""
+    return next((n for n in metrics if parse_metric(n)[2] == 'mean'), None)
+
+
 def results_table(metafile: Path, records) -> str:
     """The Markdown table of the metafile's measured models."""
-    import yaml
-    data = yaml.safe_load(metafile.read_text(encoding='utf-8')) or {}
     rows = []
-    for model in data.get('Models') or []:
+    for model in _models(metafile):
         for entry in model.get('Results') or []:
             metrics = entry.get('Metrics') or {}
             stds = {parse_metric(n)[0]: v for n, v in metrics.items()
@@ -71,10 +79,9 @@ def results_table(metafile: Path, records) -> str:
                     text += f' ± {_fmt(stds[key])}'
                 cells.append(f'{name}: {text}')
             behind = headline_records(records, model['Name'])
-            first = next((parse_metric(n) for n in metrics if parse_metric(n)[2] == 'mean'),
-                         None)
+            first = _headline(metrics)
             if first is not None and 1 < len(behind) <= 5:
-                key, digits, _ = first
+                key, digits, _ = parse_metric(first)
                 per = ' / '.join(f'{r["metrics"][key]:.{digits}f}' for r in behind)
                 seeds = ', '.join(str(r['seed']) for r in behind)
                 cells.append(f'{key} per seed ({seeds}): {per}')
@@ -90,29 +97,33 @@ def results_table(metafile: Path, records) -> str:
     return '\n'.join(head + rows + ['', note])
 
 
+def _pair_cells(pair, digits) -> str:
+    """seeds | model mean ± std | baseline mean ± std | difference | per seed |
+    verdict (spread) of :func:`paired_comparison`; no ``± std`` on one seed."""
+    def mean_std(mean, std):
+        return f'{mean:.{digits}f}' + ('' if std is None else f' ± {std:.{digits}f}')
+    spread = '' if pair['spread'] is None else f' ({pair["spread"]:.{digits}f})'
+    return (f'{", ".join(map(str, pair["seeds"]))} '
+            f'| {mean_std(pair["mean"], pair["std"])} '
+            f'| {mean_std(pair["baseline_mean"], pair["baseline_std"])} '
+            f'| {pair["diff"]:+.{digits}f} '
+            f'| {" / ".join(f"{d:+.{digits}f}" for d in pair["per_seed"])} '
+            f'| {pair["verdict"]}{spread}')
+
+
 def comparison_table(metafile: Path, records) -> str:
     """The Markdown table of the metafile's models against their ``Compared With``
     model, seed by seed (models without 2 common seeds are left out)."""
-    import yaml
-    data = yaml.safe_load(metafile.read_text(encoding='utf-8')) or {}
     rows = []
-    for model in data.get('Models') or []:
+    for model in _models(metafile):
         baseline = (model.get('Metadata') or {}).get('Compared With')
         if not baseline or not model.get('Results'):
             continue
-        metrics = model['Results'][0].get('Metrics') or {}
-        name = next((n for n in metrics if parse_metric(n)[2] == 'mean'), None)
+        name = _headline(model['Results'][0].get('Metrics') or {})
         pair = name and paired_comparison(records, model['Name'], baseline, name)
-        if not pair:
-            continue
-        digits = parse_metric(name)[1]
-        per_seed = ' / '.join(f'{d:+.{digits}f}' for d in pair['per_seed'])
-        rows.append(f'| {model["Name"]} | {baseline} | {name} '
-                    f'| {", ".join(map(str, pair["seeds"]))} '
-                    f'| {pair["mean"]:.{digits}f} ± {pair["std"]:.{digits}f} '
-                    f'| {pair["baseline_mean"]:.{digits}f} ± {pair["baseline_std"]:.{digits}f} '
-                    f'| {pair["diff"]:+.{digits}f} | {per_seed} | {pair["verdict"]} '
-                    f'({pair["spread"]:.{digits}f}) |')
+        if pair:
+            rows.append(f'| {model["Name"]} | {baseline} | {name} '
+                        f'| {_pair_cells(pair, parse_metric(name)[1])} |')
     head = ['| model | compared with | figure | seeds | model: mean ± std '
             '| compared with: mean ± std | difference of means | per seed (model - compared with) '
             '| verdict (the spread: the larger std) |',
@@ -120,17 +131,11 @@ def comparison_table(metafile: Path, records) -> str:
     return '\n'.join(head + rows + ['', PAIRED_NOTE])
 
 
-def _mean_std(mean, std, digits):
-    return f'{mean:.{digits}f}' + ('' if std is None else f' ± {std:.{digits}f}')
-
-
 def ablation_table(metafile: Path, records) -> str:
     """The Markdown table of the metafile's ablations (``Ablation Of`` in their
     metadata): the ingredient's effect is the full model minus the ablation,
-    seed by seed, on the seeds both have records for."""
-    import yaml
-    data = yaml.safe_load(metafile.read_text(encoding='utf-8')) or {}
-    models = data.get('Models') or []
+    seed by seed, on the seeds both have records for (one is enough)."""
+    models = _models(metafile)
     metrics_of = {m['Name']: (m.get('Results') or [{}])[0].get('Metrics') or {} for m in models}
     rows = []
     for model in models:
@@ -140,23 +145,13 @@ def ablation_table(metafile: Path, records) -> str:
             continue
         what = str(meta.get('Recipe', model['Name'])).replace('ablation: ', '')
         # the ablation's headline figure, or the full model's while it has no Results
-        metrics = metrics_of[model['Name']] or metrics_of.get(full) or {}
-        name = next((n for n in metrics if parse_metric(n)[2] == 'mean'), None)
+        name = _headline(metrics_of[model['Name']] or metrics_of.get(full) or {})
         pair = name and paired_comparison(records, full, model['Name'], name, min_seeds=1)
-        if not pair:
-            rows.append(f'| {what} | {model["Name"]} | - | - | - | - | - '
-                        '| not measured yet (no records) |')
-            continue
-        digits = parse_metric(name)[1]
-        per_seed = ' / '.join(f'{d:+.{digits}f}' for d in pair['per_seed'])
-        spread = '' if pair['spread'] is None else f' ({pair["spread"]:.{digits}f})'
-        rows.append(f'| {what} | {model["Name"]} | {", ".join(map(str, pair["seeds"]))} '
-                    f'| {_mean_std(pair["baseline_mean"], pair["baseline_std"], digits)} '
-                    f'| {_mean_std(pair["mean"], pair["std"], digits)} '
-                    f'| {pair["diff"]:+.{digits}f} | {per_seed} '
-                    f'| {pair["verdict"]}{spread} |')
-    head = ['| what it changes | ablation | seeds | the ablation: mean ± std '
-            '| the full model, same seeds: mean ± std | the ingredient\'s effect '
+        cells = (_pair_cells(pair, parse_metric(name)[1]) if pair else
+                 '- | - | - | - | - | not measured yet (no records)')
+        rows.append(f'| {what} | {model["Name"]} | {cells} |')
+    head = ['| what it changes | ablation | seeds | the full model: mean ± std '
+            '| the ablation, same seeds: mean ± std | the ingredient\'s effect '
             '(full - ablation) | per seed | the full model against the ablation (the '
             'spread: the larger std) |',
             '|---|---|---|---:|---:|---:|---|---|']
