@@ -60,7 +60,8 @@ TRAIN_CONFIGS = [p for p in SSKDNET_CONFIGS
 DEPLOY_CONFIGS = [p for p in SSKDNET_CONFIGS if p.endswith('-deploy.py')]
 
 
-# measured over seeds 0, 1, 2: the redesign, and the chosen design at 10 and 20 epochs (20/80) and 8 (50/50)
+# measured over seeds 0, 1, 2: the redesign, and the chosen design at 10 and 20 epochs
+# (20/80) and at 8 epochs (50/50)
 THREE_SEEDS = {osp.splitext(name)[0] for name in CHOSEN} | {REDESIGN}
 
 
