@@ -1,4 +1,6 @@
-# The published SSKDNet checkpoint: sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e_kd-weight0.1.py (the chosen design, KD weight 0.1, 20 epochs)
+# The published SSKDNet checkpoint:
+# sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e_kd-weight0.1.py
+# (the chosen design, KD weight 0.1, 20 epochs)
 # trained with seed 2 on the seed-2 AID-150px 16/4/80 split (of its 3 seeds, the best on
 # the validation split), its best validation epoch, exported by
 # tools/model_converters/sskdnet_to_deploy.py as the branch-free ImageClassifier of SSKDNet's
