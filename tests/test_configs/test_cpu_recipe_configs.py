@@ -2,7 +2,9 @@
 ablation config per ingredient, each the full recipe minus that ingredient and nothing else.
 
 - every config validates on `val` and tests on `test` of splits/aid_val04, three disjoint
-  files of one protocol and seed;
+  files of one protocol and seed; a refit (the recipe trained again once its choices are made)
+  trains on the whole training share (`train` + `val`), validates on nothing and tests the
+  same `test`, in the recipe's number of iterations;
 - the ingredients (native 150 px, RandAugment, Mixup/CutMix, label smoothing, EMA, head
   learning rate, the longer schedule, test-time flip) are all present in a full recipe and
   exactly one is absent in each ablation; an ablation differs from the full recipe only in
@@ -59,6 +61,15 @@ VARIANTS = {
         'test_dataloader.dataset.split_file', 'max_epochs', 'param_scheduler',
         'train_cfg.max_epochs'},
 }
+# the recipe trained again on the whole 20 % share (splits/aid) in its number of iterations:
+# refit -> (the recipe it refits, the keys in which it differs from it)
+REFITS = {
+    STEM.format(arch='lite2', data='20-80', size=150, epochs=24, variant=''): (FULL, {
+        'split', 'train_dataloader.dataset.split_file', 'test_dataloader.dataset.split_file',
+        'val_dataloader', 'val_evaluator', 'val_cfg', 'default_hooks.checkpoint.interval',
+        'default_hooks.checkpoint.save_best', 'default_hooks.checkpoint.rule', 'max_epochs',
+        'param_scheduler', 'train_cfg.max_epochs'}),
+}
 ALL = sorted(set(FULL_RECIPES) | set(ABLATIONS))
 TINY = {'train': 'tests/data/splits/aid_tiny_train.txt',
         'val': 'tests/data/splits/aid_tiny_val.txt',
@@ -86,9 +97,10 @@ def differing_keys(a, b):
 
 def ingredients(cfg, recipe_epochs):
     """Which of the recipe's ingredients the config has."""
-    pipelines = [cfg[f'{part}_dataloader'].dataset.pipeline for part in ('train', 'val', 'test')]
+    pipelines = [cfg[f'{part}_dataloader'].dataset.pipeline for part in ('train', 'val', 'test')
+                 if cfg[f'{part}_dataloader'] is not None]  # a refit validates on nothing
     train_types = [t.type for t in pipelines[0]]
-    test_types = [t.type for t in pipelines[2]]
+    test_types = [t.type for t in pipelines[-1]]
     hooks = [h.type for h in cfg.get('custom_hooks', [])]
     loss = cfg.model.head.loss
     augments = (cfg.model.get('train_cfg') or {}).get('augments', [])
@@ -112,7 +124,7 @@ DEPLOY = {FULL + '_seed2-deploy': 2}
 
 def test_the_family_is_complete():
     found = {osp.basename(p)[:-3] for p in glob.glob(str(RECIPES / '*.py'))}
-    assert found == set(ALL) | set(DEPLOY)
+    assert found == set(ALL) | set(DEPLOY) | set(REFITS)
     assert (RECIPES / 'README.md').is_file() and (RECIPES / 'metafile.yml').is_file()
 
 
@@ -163,6 +175,41 @@ def test_other_full_recipes_change_only_backbone_or_protocol(name):
     assert all(ingredients(load(name), FULL_RECIPES[name][2]).values())
 
 
+def split_lines(path):
+    """The image paths of a split file ('Class/image.jpg label' per line)."""
+    return {line.split()[0] for line in (REPO_ROOT / path).read_text().splitlines()
+            if line.strip()}
+
+
+def iterations(cfg, n_train):
+    return -(-n_train // cfg.train_dataloader.batch_size) * cfg.train_cfg.max_epochs
+
+
+@pytest.mark.parametrize('name', sorted(REFITS))
+def test_refit_trains_on_the_whole_share_in_the_recipes_iterations(name):
+    """The refit trains on `train` + `val` of the recipe's split, validates on nothing (no
+    checkpoint is chosen: the last epoch is tested), tests the same images, and takes the
+    recipe's number of iterations within 1 %; otherwise it is the recipe."""
+    recipe_name, keys = REFITS[name]
+    cfg, recipe = load(name), load(recipe_name)
+    diff = differing_keys(cfg, recipe)
+    outside = {k for k in diff if not any(k == p or k.startswith(p + '.') for p in keys)}
+    assert diff and not outside, outside
+    # every ingredient; the schedule's length is the recipe's in iterations (below)
+    have = ingredients(cfg, cfg.train_cfg.max_epochs)
+    assert all(have.values()), have
+    train = split_lines(cfg.train_dataloader.dataset.split_file)
+    files = {part: recipe[f'{part}_dataloader'].dataset.split_file for part in TINY}
+    assert train == split_lines(files['train']) | split_lines(files['val'])
+    assert len(train) == 2000
+    assert split_lines(cfg.test_dataloader.dataset.split_file) == split_lines(files['test'])
+    assert cfg.val_dataloader is None and cfg.val_cfg is None and cfg.val_evaluator is None
+    assert cfg.default_hooks.checkpoint.save_best is None
+    assert cfg.train_cfg.max_epochs % cfg.default_hooks.checkpoint.interval == 0
+    ratio = iterations(cfg, len(train)) / iterations(recipe, len(split_lines(files['train'])))
+    assert abs(ratio - 1) < 0.01, ratio
+
+
 def test_backbones_match_their_model_bases():
     for arch in ('lite0', 'lite1', 'lite2'):
         base = Config.fromfile(
@@ -175,7 +222,7 @@ def test_backbones_match_their_model_bases():
 
 
 def test_schedules_warm_up_one_epoch_then_cosine_to_the_end():
-    for name in ALL:
+    for name in ALL + sorted(REFITS):
         cfg = load(name)
         warmup, cosine = cfg.param_scheduler
         assert (warmup.type, warmup.begin, warmup.end) == ('LinearLR', 0, 1)
