@@ -124,7 +124,7 @@ DEPLOY = {FULL + '_seed2-deploy': 2}
 
 def test_the_family_is_complete():
     found = {osp.basename(p)[:-3] for p in glob.glob(str(RECIPES / '*.py'))}
-    assert found == set(ALL) | set(DEPLOY) | set(REFITS)
+    assert found == set(ALL) | set(DEPLOY) | set(REFITS) | {f'{r}_seed0-deploy' for r in REFITS}
     assert (RECIPES / 'README.md').is_file() and (RECIPES / 'metafile.yml').is_file()
 
 
@@ -324,6 +324,20 @@ def test_test_time_flip_averages_the_image_and_its_mirror(registries, aid_root):
         torch.testing.assert_close(sample.pred_score, mean)
         assert sample.gt_label == views[0][i].gt_label
     assert not torch.allclose(views[0][0].pred_score, views[1][0].pred_score)
+
+
+REFIT_DEPLOY = {sorted(REFITS)[0] + '_seed0-deploy': sorted(REFITS)[0]}
+
+
+@pytest.mark.parametrize('name', sorted(REFIT_DEPLOY))
+def test_refit_deploy_config_is_the_refit_without_the_flip(name):
+    """The published refit's config: the refit on its own (seed-0) files, the test-time flip
+    taken out (get_model runs no Runner hook), nothing else."""
+    cfg, refit = load(name), load(REFIT_DEPLOY[name])
+    assert differing_keys(cfg, refit) == {'test_dataloader.dataset.pipeline', 'custom_hooks'}
+    assert cfg.test_dataloader.dataset.pipeline == refit.test_pipeline
+    assert [h['type'] for h in cfg.custom_hooks] == ['DeferredLoadEMAHook']
+    assert cfg.randomness.seed == 0 and '_seed0_' in cfg.train_dataloader.dataset.split_file
 
 
 @pytest.mark.parametrize('name', sorted(DEPLOY))
