@@ -120,11 +120,19 @@ def ingredients(cfg, recipe_epochs):
 # a published checkpoint's config: the no-flip ablation (get_model runs no Runner hook, so
 # no test-time flip) on the seed of the published run
 DEPLOY = {FULL + '_seed2-deploy': 2}
+# the published refit's config -> the refit it deploys
+REFIT_DEPLOY = {name + '_seed0-deploy': name for name in REFITS}
+
+
+def split_lines(path):
+    """The image paths of a split file ('Class/image.jpg label' per line)."""
+    return {line.split()[0] for line in (REPO_ROOT / path).read_text().splitlines()
+            if line.strip()}
 
 
 def test_the_family_is_complete():
     found = {osp.basename(p)[:-3] for p in glob.glob(str(RECIPES / '*.py'))}
-    assert found == set(ALL) | set(DEPLOY) | set(REFITS) | {f'{r}_seed0-deploy' for r in REFITS}
+    assert found == set(ALL) | set(DEPLOY) | set(REFITS) | set(REFIT_DEPLOY)
     assert (RECIPES / 'README.md').is_file() and (RECIPES / 'metafile.yml').is_file()
 
 
@@ -136,8 +144,7 @@ def test_validates_on_val_and_tests_on_test(name):
     for part, path in files.items():
         assert path == f'splits/aid_val04/{protocol}_seed0_{part}.txt', (part, path)
     assert len(set(files.values())) == 3
-    lines = {part: {line.split()[0] for line in (REPO_ROOT / path).read_text().splitlines()
-                    if line.strip()} for part, path in files.items()}  # 'Class/image.jpg label'
+    lines = {part: split_lines(path) for part, path in files.items()}
     assert not lines['val'] & lines['test'] and not lines['train'] & lines['val']
     assert not lines['train'] & lines['test'] and len(lines['val']) == 400
     # the best validation epoch is kept for the one test
@@ -173,12 +180,6 @@ def test_other_full_recipes_change_only_backbone_or_protocol(name):
     diff = differing_keys(load(name), load(FULL))
     assert diff and diff <= VARIANTS[name], diff - VARIANTS[name]
     assert all(ingredients(load(name), FULL_RECIPES[name][2]).values())
-
-
-def split_lines(path):
-    """The image paths of a split file ('Class/image.jpg label' per line)."""
-    return {line.split()[0] for line in (REPO_ROOT / path).read_text().splitlines()
-            if line.strip()}
 
 
 def iterations(cfg, n_train):
@@ -324,9 +325,6 @@ def test_test_time_flip_averages_the_image_and_its_mirror(registries, aid_root):
         torch.testing.assert_close(sample.pred_score, mean)
         assert sample.gt_label == views[0][i].gt_label
     assert not torch.allclose(views[0][0].pred_score, views[1][0].pred_score)
-
-
-REFIT_DEPLOY = {sorted(REFITS)[0] + '_seed0-deploy': sorted(REFITS)[0]}
 
 
 @pytest.mark.parametrize('name', sorted(REFIT_DEPLOY))
