@@ -70,7 +70,13 @@ REFITS = {
         'default_hooks.checkpoint.save_best', 'default_hooks.checkpoint.rule', 'max_epochs',
         'param_scheduler', 'train_cfg.max_epochs'}),
 }
-ALL = sorted(set(FULL_RECIPES) | set(ABLATIONS))
+# the lean recipe and its refit: the recipe (or refit) without the three ingredients its seed-0
+# ablations found not to help; lean config -> (the config it trims, the ingredients it removes)
+LEAN_REMOVES = {'mixup_cutmix': 'model.train_cfg', 'ema': 'custom_hooks',
+                'head_lr': 'optim_wrapper.paramwise_cfg'}
+LEANS = {FULL + '_lean': FULL}
+LEANS.update({name + '_lean': name for name in REFITS})
+ALL = sorted(set(FULL_RECIPES) | set(ABLATIONS) | {FULL + '_lean'})
 TINY = {'train': 'tests/data/splits/aid_tiny_train.txt',
         'val': 'tests/data/splits/aid_tiny_val.txt',
         'test': 'tests/data/splits/aid_tiny_test.txt'}
@@ -132,7 +138,7 @@ def split_lines(path):
 
 def test_the_family_is_complete():
     found = {osp.basename(p)[:-3] for p in glob.glob(str(RECIPES / '*.py'))}
-    assert found == set(ALL) | set(DEPLOY) | set(REFITS) | set(REFIT_DEPLOY)
+    assert found == set(ALL) | set(DEPLOY) | set(REFITS) | set(REFIT_DEPLOY) | set(LEANS)
     assert (RECIPES / 'README.md').is_file() and (RECIPES / 'metafile.yml').is_file()
 
 
@@ -211,6 +217,20 @@ def test_refit_trains_on_the_whole_share_in_the_recipes_iterations(name):
     assert abs(ratio - 1) < 0.01, ratio
 
 
+@pytest.mark.parametrize('name', sorted(LEANS))
+def test_lean_removes_exactly_mixup_ema_and_head_lr(name):
+    """The lean recipe (and its refit) is the config it trims without Mixup/CutMix, the EMA
+    and the head's 10x learning rate, in those keys only; every other ingredient stays."""
+    cfg, trimmed = load(name), load(LEANS[name])
+    diff = differing_keys(cfg, trimmed)
+    under = {prefix: {k for k in diff if k == prefix or k.startswith(prefix + '.')}
+             for prefix in LEAN_REMOVES.values()}
+    assert all(under.values()) and set().union(*under.values()) == diff, (under, diff)
+    have = ingredients(cfg, cfg.train_cfg.max_epochs)
+    assert have == {k: k not in LEAN_REMOVES for k in have}, have
+    assert [h.type for h in cfg.custom_hooks] == ['PrepareTTAHook']
+
+
 def test_backbones_match_their_model_bases():
     for arch in ('lite0', 'lite1', 'lite2'):
         base = Config.fromfile(
@@ -223,7 +243,7 @@ def test_backbones_match_their_model_bases():
 
 
 def test_schedules_warm_up_one_epoch_then_cosine_to_the_end():
-    for name in ALL + sorted(REFITS):
+    for name in sorted(set(ALL) | set(REFITS) | set(LEANS)):
         cfg = load(name)
         warmup, cosine = cfg.param_scheduler
         assert (warmup.type, warmup.begin, warmup.end) == ('LinearLR', 0, 1)
@@ -279,7 +299,7 @@ def test_builds_on_the_tiny_split(name, registries, aid_root):
     assert has_batch_augments == ingredients(cfg, 30)['mixup_cutmix']
 
 
-@pytest.mark.parametrize('name', [FULL, FULL + '_no-head-lr'])
+@pytest.mark.parametrize('name', [FULL, FULL + '_no-head-lr', FULL + '_lean'])
 def test_head_learning_rate(name, registries):
     from rszoo.registry import MODELS
     cfg = load(name)
@@ -292,7 +312,7 @@ def test_head_learning_rate(name, registries):
     assert all(g['nesterov'] and g['momentum'] == 0.9 for g in optim.optimizer.param_groups)
 
 
-@pytest.mark.parametrize('name', [FULL, FULL + '_no-mixup'])
+@pytest.mark.parametrize('name', [FULL, FULL + '_no-mixup', FULL + '_lean'])
 def test_a_training_step_on_tiny_images(name, registries, aid_root):
     """Mixup/CutMix give soft targets (smoothed by LabelSmoothLoss); without them the
     labels stay hard. The loss is finite either way."""
