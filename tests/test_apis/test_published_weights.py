@@ -16,6 +16,7 @@ PUBLISHED = [
     'sskdnet-residual_efficientnet-lite0_in1k-pre_aid150-16-4-80_128px_1xb32_20e_kd-weight0.1'
     '_seed2-deploy',
     'cpu-recipe_efficientnet-lite2_in1k-pre_aid150-20-80_150px_1xb32_24e_seed0-deploy',
+    'cpu-recipe_efficientnet-lite2_in1k-pre_aid150-20-80_150px_1xb32_24e_lean_seed0-deploy',
 ]
 
 

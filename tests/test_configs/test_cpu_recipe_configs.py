@@ -126,8 +126,9 @@ def ingredients(cfg, recipe_epochs):
 # a published checkpoint's config: the no-flip ablation (get_model runs no Runner hook, so
 # no test-time flip) on the seed of the published run
 DEPLOY = {FULL + '_seed2-deploy': 2}
-# the published refit's config -> the refit it deploys
-REFIT_DEPLOY = {name + '_seed0-deploy': name for name in REFITS}
+# the published refits' configs (the refit's and the lean refit's) -> the refit each deploys
+REFIT_DEPLOY = {name + '_seed0-deploy': name
+                for name in [*REFITS, *(refit + '_lean' for refit in REFITS)]}
 
 
 def split_lines(path):
