@@ -71,11 +71,12 @@ REFITS = {
         'param_scheduler', 'train_cfg.max_epochs'}),
 }
 # the lean recipe and its refit: the recipe (or refit) without the three ingredients its seed-0
-# ablations found not to help; lean config -> (the config it trims, the ingredients it removes)
+# ablations found to do nothing; lean config -> the config it trims
+LEANS = {name + '_lean': name for name in [FULL, *REFITS]}
+# each ingredient the lean configs remove -> the config key that switches it
 LEAN_REMOVES = {'mixup_cutmix': 'model.train_cfg', 'ema': 'custom_hooks',
                 'head_lr': 'optim_wrapper.paramwise_cfg'}
-LEANS = {FULL + '_lean': FULL}
-LEANS.update({name + '_lean': name for name in REFITS})
+# every config that validates (the refits and their lean version validate on nothing)
 ALL = sorted(set(FULL_RECIPES) | set(ABLATIONS) | {FULL + '_lean'})
 TINY = {'train': 'tests/data/splits/aid_tiny_train.txt',
         'val': 'tests/data/splits/aid_tiny_val.txt',
