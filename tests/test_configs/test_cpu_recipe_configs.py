@@ -76,6 +76,9 @@ LEANS = {name + '_lean': name for name in [FULL, *REFITS]}
 # each ingredient the lean configs remove -> the config key that switches it
 LEAN_REMOVES = {'mixup_cutmix': 'model.train_cfg', 'ema': 'custom_hooks',
                 'head_lr': 'optim_wrapper.paramwise_cfg'}
+# the lean refit with its images loaded in the training process (no loader workers: the speed
+# lever of the README's "Speed" section); config -> the config it loads differently
+IN_PROCESS = {name + '_lean_0workers': name + '_lean' for name in REFITS}
 # every config that validates (the refits and their lean version validate on nothing)
 ALL = sorted(set(FULL_RECIPES) | set(ABLATIONS) | {FULL + '_lean'})
 TINY = {'train': 'tests/data/splits/aid_tiny_train.txt',
@@ -140,7 +143,8 @@ def split_lines(path):
 
 def test_the_family_is_complete():
     found = {osp.basename(p)[:-3] for p in glob.glob(str(RECIPES / '*.py'))}
-    assert found == set(ALL) | set(DEPLOY) | set(REFITS) | set(REFIT_DEPLOY) | set(LEANS)
+    assert found == (set(ALL) | set(DEPLOY) | set(REFITS) | set(REFIT_DEPLOY) | set(LEANS) |
+                     set(IN_PROCESS))
     assert (RECIPES / 'README.md').is_file() and (RECIPES / 'metafile.yml').is_file()
 
 
@@ -231,6 +235,19 @@ def test_lean_removes_exactly_mixup_ema_and_head_lr(name):
     have = ingredients(cfg, cfg.train_cfg.max_epochs)
     assert have == {k: k not in LEAN_REMOVES for k in have}, have
     assert [h.type for h in cfg.custom_hooks] == ['PrepareTTAHook']
+
+
+@pytest.mark.parametrize('name', sorted(IN_PROCESS))
+def test_in_process_loading_changes_only_the_worker_counts(name):
+    """Everything of the recipe is kept; the training and test images are loaded in the
+    training process (``num_workers=0``), which has no workers to keep between epochs."""
+    cfg, original = load(name), load(IN_PROCESS[name])
+    assert original.train_dataloader.num_workers > 0
+    assert differing_keys(cfg, original) == {'train_dataloader.num_workers',
+                                             'test_dataloader.num_workers'}
+    for part in ('train', 'test'):
+        loader = cfg[f'{part}_dataloader']
+        assert loader.num_workers == 0 and loader.persistent_workers is False
 
 
 def test_backbones_match_their_model_bases():
