@@ -56,13 +56,20 @@ Reading the numbers: the timed window lies in the first epoch when
 ``warmup + iters`` is at most the iterations per epoch; the start of an epoch
 (where ``persistent_workers=False`` restarts the loader workers) is reported
 apart, as ``runner_epoch_start_wait_ms``, to be spread over
-``runner_iters_per_epoch``. The oneDNN kernels of a channels_last model need a
-few calls to warm up (``--warmup`` >= 5). Only a quiet machine gives
-representative numbers: while other processes run (a 1-minute load average
-above 0.5 at the start is warned about), OpenMP compute threads that
-spin-wait for a descheduled partner make single ops up to 20x slower
-(BatchNorm of a 32x64x16x16 batch: 1 ms alone, 24 ms with 2 threads beside
-another busy process); ``OMP_WAIT_POLICY=PASSIVE`` or ``--threads 1`` avoid
+``runner_iters_per_epoch``, and the first step of each epoch inside the timed
+window as ``runner_epoch_first_steps_ms`` (``--iters`` above the iterations per
+epoch puts epoch starts into the window). On a 2-core machine loader workers
+cost more than that wait: after each fork the training process pays
+copy-on-write page faults on its heap (an epoch's first step takes seconds
+where the others take half of one, with workers that restart every epoch) and
+the workers compete with the compute threads, so every step slows down; compare
+``--num-workers 0`` (``configs/recipes/README.md``, "Speed"). The oneDNN
+kernels of a channels_last model need a few calls to warm up (``--warmup`` >= 5).
+Only a quiet machine gives representative numbers: while other processes run
+(a 1-minute load average above 0.5 at the start is warned about), OpenMP
+compute threads that spin-wait for a descheduled partner make single ops up to
+20x slower (BatchNorm of a 32x64x16x16 batch: 1 ms alone, 24 ms with 2 threads
+beside another busy process); ``OMP_WAIT_POLICY=PASSIVE`` or ``--threads 1`` avoid
 that, and the JSON line records ``OMP_WAIT_POLICY`` and the load averages.
 
 Output: a Markdown table row (and the header) and a JSON line; ``--out``
@@ -331,6 +338,7 @@ class IterationClock(Hook):
         self.threads_in_run = None
         self.epoch_start = None
         self.epoch_start_waits = []
+        self.first_of_epoch = []  # whether iteration i is the first of its epoch
 
     def before_train_epoch(self, runner):
         self.epoch_start = time.perf_counter()
@@ -340,6 +348,7 @@ class IterationClock(Hook):
         if batch_idx == 0 and self.epoch_start is not None:
             # starting the loader's workers and waiting for the first batch
             self.epoch_start_waits.append(now - self.epoch_start)
+        self.first_of_epoch.append(batch_idx == 0)
         self.before.append(now)
         self.batch_sizes.append(len(data_batch['inputs']))
 
@@ -361,12 +370,15 @@ class IterationClock(Hook):
         wait_s = [self.before[i] - self.after[i - 1] for i in timed]
         step_s = [self.after[i] - self.before[i] for i in timed]
         images = sum(self.batch_sizes[i] for i in timed)
+        # the first step of each epoch in the timed window (loader workers just restarted)
+        first_steps = [step_s[k] for k, i in enumerate(timed) if self.first_of_epoch[i]]
         return dict(
             img_s=images / sum(iter_s), iter_s=statistics.fmean(iter_s),
             iter_s_std=statistics.pstdev(iter_s), data_wait_s=statistics.fmean(wait_s),
             data_wait_max_s=max(wait_s), step_s=statistics.fmean(step_s),
             step_img_s=images / sum(step_s), data_wait_share=sum(wait_s) / sum(iter_s),
-            epoch_start_wait_s=statistics.fmean(self.epoch_start_waits))
+            epoch_start_wait_s=statistics.fmean(self.epoch_start_waits),
+            epoch_first_steps_s=first_steps)
 
 
 class BenchmarkCachedDataset(torch.utils.data.Dataset):
@@ -581,6 +593,8 @@ def main(argv=None):
         runner_data_wait_ms=1000 * runner['data_wait_s'] if runner else None,
         runner_iter_ms=1000 * runner['iter_s'] if runner else None,
         runner_epoch_start_wait_ms=1000 * runner['epoch_start_wait_s'] if runner else None,
+        runner_epoch_first_steps_ms=([round(1000 * s, 1) for s in runner['epoch_first_steps_s']]
+                                     if runner else None),
         runner_iters_per_epoch=runner['iters_per_epoch'] if runner else None,
         bare_iter_ms=1000 * statistics.fmean(b['iter_s'] for b in bare),
         infer_iter_ms=1000 * infer['iter_s'],

@@ -307,3 +307,28 @@ def test_benchmark_cached_samples_do_not_carry_one_batchs_labels_into_the_next(m
     assert 'gt_score' not in again['data_samples'] and 'gt_score' not in sample
     assert again['data_samples'].gt_label.tolist() == [3]
     assert again['inputs'] is source[0]['inputs']  # the pixels are shared, not copied
+
+
+def test_benchmark_clock_reports_the_first_step_of_each_epoch(monkeypatch):
+    """IterationClock: the timed window's steps that start an epoch are reported apart
+    (``runner_epoch_first_steps_ms``: where restarted loader workers show), the warm-up's not."""
+    from rszoo.utils.cpu_tuning import OPT_OUT_VAR
+    monkeypatch.setenv(OPT_OUT_VAR, '1')
+    tool = load_tool('tools/benchmark.py', 'rszoo_tools_benchmark')
+    clock = tool.IterationClock(total=100)
+    now = [0.0]
+    monkeypatch.setattr(tool.time, 'perf_counter', lambda: now[0])
+    batch = dict(inputs=[0, 0])
+    # 2 epochs of 3 iterations: every step takes 1 s, the first of an epoch 5 s; 0.5 s waits
+    for epoch in range(2):
+        clock.before_train_epoch(None)
+        for batch_idx in range(3):
+            now[0] += 0.5
+            clock.before_train_iter(None, batch_idx, batch)
+            now[0] += 5.0 if batch_idx == 0 else 1.0
+            clock.after.append(now[0])  # after_train_iter without a runner
+    summary = clock.summary(warmup=1)
+    assert summary['epoch_first_steps_s'] == [5.0]  # epoch 2's; epoch 1's is the warm-up
+    assert summary['step_s'] == pytest.approx((1 + 1 + 5 + 1 + 1) / 5)
+    assert summary['data_wait_s'] == pytest.approx(0.5)
+    assert summary['img_s'] == pytest.approx(2 * 5 / (9 + 5 * 0.5))
