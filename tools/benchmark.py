@@ -63,7 +63,7 @@ cost more than that wait: after each fork the training process pays
 copy-on-write page faults on its heap (an epoch's first step takes seconds
 where the others take half of one, with workers that restart every epoch) and
 the workers compete with the compute threads, so every step slows down; compare
-``--num-workers 0`` (``configs/recipes/README.md``, "Speed"). The oneDNN
+``--num-workers 0`` (``configs/recipes/README.md``, "The lean recipe"). The oneDNN
 kernels of a channels_last model need a few calls to warm up (``--warmup`` >= 5).
 Only a quiet machine gives representative numbers: while other processes run
 (a 1-minute load average above 0.5 at the start is warned about), OpenMP
