@@ -265,15 +265,19 @@ def paired_comparison(records: Iterable[Mapping], model: str, baseline: str,
     gives the stds and the spread as None and the verdict ``'one seed: no
     spread'``."""
     key, digits, _ = parse_metric(name)
-    ours = {r['seed']: record_value(r, key) for r in headline_records(records, model)
-            if r.get('scene') is None}
-    theirs = {r['seed']: record_value(r, key) for r in headline_records(records, baseline)
-              if r.get('scene') is None}
-    seeds = sorted(set(ours) & set(theirs), key=lambda s: json.dumps(s))
-    if len(seeds) < max(min_seeds, 1) or any(ours[s] is None or theirs[s] is None
-                                             for s in seeds):
+
+    def by_seed(name_):
+        # a seed may be a dict ({'split': s, 'train': t}): matched by its JSON text
+        return {json.dumps(r['seed'], sort_keys=True): (r['seed'], record_value(r, key))
+                for r in headline_records(records, name_) if r.get('scene') is None}
+
+    ours, theirs = by_seed(model), by_seed(baseline)
+    units = sorted(set(ours) & set(theirs))
+    if len(units) < max(min_seeds, 1) or any(ours[u][1] is None or theirs[u][1] is None
+                                             for u in units):
         return None
-    a, b = [float(ours[s]) for s in seeds], [float(theirs[s]) for s in seeds]
+    seeds = [ours[u][0] for u in units]
+    a, b = [float(ours[u][1]) for u in units], [float(theirs[u][1]) for u in units]
     mean_a, mean_b = statistics.fmean(a), statistics.fmean(b)
     diff = mean_a - mean_b
     per_seed = [round(x - y, digits) for x, y in zip(a, b)]

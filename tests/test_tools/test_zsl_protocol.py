@@ -138,12 +138,29 @@ def test_zsl_protocol_writes_a_record_per_run_linear(tmp_path):
     assert test['command'].startswith('python ') and '--record' in test['command']
 
 
-def test_zsl_protocol_mcfa_zsl_from_its_unseen_classifier_and_records(zsl_files, monkeypatch):
-    """MCFA through the Runner (tiny config over the real one): the ZSL top-1 is read from
-    the separate unseen-only classifier's scores, both runs are recorded."""
+def test_records_of_text_only_attributes_are_labelled(tmp_path):
+    """Class vectors whose .meta.json says they are the text-only fallback: the
+    records name the source in ``train`` and carry the ``_text-only-attributes``
+    model suffix, so such a run never stands as a config's (image-based) figure;
+    another source is named but keeps the model name."""
     sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
     import zsl_protocol
-    root = zsl_files['root']
+    write_linear_zsl_problem(tmp_path, per_class=20, noise=0.05)
+    argv = ['--features', str(tmp_path / 'feats.npz'), '--splits', str(tmp_path / 'split.json'),
+            '--embeddings', str(tmp_path / 'emb.npy'), '--methods', 'eszsl',
+            '--work-dir', str(tmp_path / 'proto')]
+    for source, model in (('text-only fallback (MiniLM)', 'eszsl_emb_text-only-attributes'),
+                          ('open_clip image-attribute similarity', 'eszsl_emb')):
+        (tmp_path / 'emb.meta.json').write_text(json.dumps({'source': source}))
+        record = tmp_path / f'{model}.jsonl'
+        zsl_protocol.main(argv + ['--record', str(record)])
+        for row in _records(record):
+            assert row['model'] == model
+            assert row['train'].endswith(f'class vectors {tmp_path / "emb.npy"} (source: {source})')
+
+
+def tiny_mcfa_config(root):
+    """A tiny MCFA config over the real one (16-d features, 2 epochs)."""
     config = root / 'mcfa_tiny.py'
     config.write_text(
         "_base_ = ['%s']\n" % osp.join(
@@ -155,6 +172,48 @@ def test_zsl_protocol_mcfa_zsl_from_its_unseen_classifier_and_records(zsl_files,
         'max_epochs = 2\n'
         'train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)\n'
         'default_hooks = dict(checkpoint=dict(interval=max_epochs), logger=dict(interval=1))\n')
+    return config
+
+
+def test_zsl_protocol_in_two_stages_equals_one_call(zsl_files):
+    """--stage val then --stage test (the choice read back from the validation
+    record) gives the records of one --stage all call; the stages refuse the
+    linear baselines and a missing --record, and the test stage without a
+    validation record says what to run first."""
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
+    import zsl_protocol
+    root = zsl_files['root']
+    base = ['--features', zsl_files['features'], '--splits', zsl_files['split'],
+            '--embeddings', zsl_files['emb'], '--methods', 'mcfa',
+            '--mcfa-config', str(tiny_mcfa_config(root))]
+    one, staged = root / 'one.jsonl', root / 'staged.jsonl'
+    zsl_protocol.main(base + ['--work-dir', str(root / 'one'), '--record', str(one)])
+    with pytest.raises(SystemExit, match='run --stage val first'):
+        zsl_protocol.main(base + ['--work-dir', str(root / 'st'), '--record', str(staged),
+                                  '--stage', 'test'])
+    val_rows = zsl_protocol.main(base + ['--work-dir', str(root / 'st'), '--record',
+                                         str(staged), '--stage', 'val'])
+    assert val_rows[0]['stage'] == 'val' and len(_records(staged)) == 1
+    zsl_protocol.main(base + ['--work-dir', str(root / 'st'), '--record', str(staged),
+                              '--stage', 'test'])
+    for a, b in zip(_records(one), _records(staged)):
+        assert (a['model'], a['eval_split'], a['selected_on']) == \
+            (b['model'], b['eval_split'], b['selected_on'])
+        assert a['metrics'] == pytest.approx(b['metrics'])
+    assert [r['eval_split'] for r in _records(staged)] == ['val', 'test']
+    for bad in (['--stage', 'val'], ['--stage', 'val', '--record', str(staged),
+                                     '--methods', 'mcfa', 'eszsl']):
+        with pytest.raises(SystemExit):
+            zsl_protocol.parse_args(['--features', 'f.npz', '--splits', 's.json'] + bad)
+
+
+def test_zsl_protocol_mcfa_zsl_from_its_unseen_classifier_and_records(zsl_files, monkeypatch):
+    """MCFA through the Runner (tiny config over the real one): the ZSL top-1 is read from
+    the separate unseen-only classifier's scores, both runs are recorded."""
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
+    import zsl_protocol
+    root = zsl_files['root']
+    config = tiny_mcfa_config(root)
     seen_zsl_scores = []
     evaluate = zsl_protocol.evaluate
 

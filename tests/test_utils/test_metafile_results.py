@@ -99,6 +99,11 @@ def test_paired_comparison_on_the_common_seeds():
     assert (one['seeds'], one['diff'], one['per_seed']) == ([0], 1.0, [1.0])
     assert one['std'] is None and one['spread'] is None
     assert one['verdict'] == 'one seed: no spread'
+    # seeds of a split protocol ({'split': s, 'train': t}) pair by value
+    split = [rec('m', 0, 50.0), rec('m', {'split': 1, 'train': 0}, 60.0),
+             rec('b', 0, 40.0), rec('b', {'train': 0, 'split': 1}, 45.0)]
+    pair = mr.paired_comparison(split, 'm', 'b', 'OA')
+    assert pair['seeds'] == [0, {'split': 1, 'train': 0}] and pair['per_seed'] == [10.0, 15.0]
 
 
 def test_comparison_block_of_a_readme(tmp_path):
@@ -112,6 +117,10 @@ def test_comparison_block_of_a_readme(tmp_path):
     table = tool.comparison_table(metafile, rows)
     assert '| m | b | OA | 0, 1 | 91.50 ± 0.71 | 90.25 ± 0.35 | +1.25 | +1.00 / +1.50 | ' \
         'above by more than the spread (0.71) |' in table
+    metafile.write_text(metafile.read_text().replace(
+        'Compared With: b\n', 'Compared With: b\n      Compared On: [OA, AUC(D,F)]\n'))
+    two = tool.comparison_table(metafile, rows)
+    assert '| m | b | OA | 0, 1 | 91.50 ± 0.71 |' in two and '| m | b | AUC(D,F) | 0, 1 | ' in two
     readme = tmp_path / 'README.md'
     readme.write_text(f'x\n{tool.COMPARISON_START}\nold\n{tool.COMPARISON_END}\ny\n')
     assert tool.update_readme(readme, table, check=True, start=tool.COMPARISON_START,
@@ -119,6 +128,38 @@ def test_comparison_block_of_a_readme(tmp_path):
     tool.update_readme(readme, table, check=False, start=tool.COMPARISON_START,
                        end=tool.COMPARISON_END)
     assert table in readme.read_text() and 'old' not in readme.read_text()
+
+
+def test_protocol_table_of_a_records_file():
+    """Every model with test records in the method's records file, the metafile's
+    or not: mean ± sample std of each metric over the latest record per seed, '-'
+    where a model lacks a metric, the chosen parameters per seed, the wall time."""
+    tool = load_tool('tools/misc/update_metafile_results.py', 'update_metafile_results')
+
+    def zsl(model, split, top1, h, wall, lr=None, **extra):
+        row = rec(model, {'train': 0, 'split': split}, 0.0, wall_s=wall,
+                  _file='configs/m/results.jsonl', **extra)
+        row['metrics'] = {'zsl/top1': top1, 'gzsl/H': h}
+        if lr is not None:
+            row['metrics']['params/lr'] = lr
+        return row
+
+    rows = [zsl('mcfa', 0, 50.0, 40.0, 100.0, lr=1e-3), zsl('mcfa', 1, 60.0, 44.0, 120.0, lr=5e-4),
+            zsl('mcfa', 1, 10.0, 10.0, 1.0, eval_split='val'),          # validation: no figure
+            zsl('devise', 0, 40.0, 30.0, 10.0), zsl('devise', 1, 42.0, 31.0, 10.0),
+            dict(zsl('other', 0, 1.0, 1.0, 1.0), _file='configs/n/results.jsonl')]
+    rows[3]['metrics'].pop('gzsl/H')
+    table = tool.records_table(tool.Path('configs/m/results.jsonl'), rows)
+    lines = table.splitlines()
+    assert lines[0] == '| model | zsl/top1 | gzsl/H | chosen per seed | wall s per run | seeds |'
+    assert lines[2] == ('| mcfa | 55.00 ± 7.07 | 42.00 ± 2.83 | lr 0.001 / 0.0005 | 110 ± 14 | '
+                        'split 0, 1 (training seed 0) |')
+    assert lines[3].startswith('| devise | 41.00 ± 1.41 | - | - | 10 ± 0 |')
+    assert 'other' not in table and 'configs/m/results.jsonl' in lines[-1]
+    assert tool._seeds_text([0, 1]) == '0, 1'
+    assert tool._seeds_text([0, {'split': 1, 'train': 0}]) == 'split 0, 1 (training seed 0)'
+    assert tool._seeds_text([{'split': 0, 'train': 0}, {'split': 1, 'train': 1}]) == \
+        '{"split": 0, "train": 0}, {"split": 1, "train": 1}'
 
 
 def test_ablation_block_of_a_readme(tmp_path):

@@ -32,8 +32,13 @@ For every split file and class embedding, each method is
    factor, H without calibration (gamma = 0) and AUSUC.
 
 The unseen test classes' images and labels are never used before step 2's
-evaluation. MCFA's ZSL top-1 comes from its separate ZSL classifier (unseen
-classes only, ``MCFA.zsl_logits``), its GZSL figures from the all-class one.
+evaluation. ``--stage val`` runs step 1 only and ``--stage test`` step 2 only, with
+the setting and calibration factor read back from the latest validation record
+of the same model and split in ``--record`` (MCFA and DSVA, whose Runner runs
+are long: a DSVA run is ~1.3 h on 2 CPU cores, so a split can run in two
+pieces); ``--stage all`` (the default) runs both in one call. MCFA's ZSL top-1
+comes from its separate ZSL classifier (unseen classes only,
+``MCFA.zsl_logits``), its GZSL figures from the all-class one.
 
 With ``--record FILE``, every run appends a results record
 (:mod:`rszoo.utils.records`; ``shared/results-records.md``): the validation run
@@ -47,7 +52,10 @@ training subset, features and class vectors) and, for the validation run,
 in when ``--embeddings`` names another provider than the config's, e.g.
 ``..._minilm_...``) or ``<method>_<embedding>`` for the linear baselines, which
 have no config (``config`` is then this tool and ``cfg_sha256`` hashes their
-settings). A record is a figure's only source.
+settings). Class attributes from a file whose ``.meta.json`` names its source
+(``tools/zeroshot/annotate_attributes.py``) put that source into ``train``; the
+text-only fallback also suffixes ``model`` with ``_text-only-attributes``, so a
+fallback run is never the DSVA config's figure. A record is a figure's only source.
 
 One JSON line per (split, embedding, method) goes to ``--out`` (unchanged);
 a markdown table of mean +- sample std over the splits is printed at the end.
@@ -82,6 +90,8 @@ from rszoo.evaluation.functional import (ausuc, choose_calibration,  # noqa: E40
                                          gzsl_accuracies, zsl_accuracy)
 from rszoo.models.classifiers import ESZSL, DeViSELinear  # noqa: E402
 from rszoo.models.class_embeddings import class_matrix  # noqa: E402
+from rszoo.models.class_embeddings.attribute_annotation import TEXT_ONLY_SOURCE  # noqa: E402
+from rszoo.models.classifiers.dsva import attribute_source  # noqa: E402
 from rszoo.utils import register_all_modules  # noqa: E402
 from rszoo.utils.records import append_record, argv_of, make_record  # noqa: E402
 from rszoo.visualization import plot_seen_unseen_curves, save_figure  # noqa: E402
@@ -121,9 +131,22 @@ def parse_args(argv=None):
                         '(eval_split test) of every split, embedding and method')
     parser.add_argument('--plot-dir', help='draw the seen-unseen accuracy curves (PNG per '
                         'split and embedding) into this folder')
+    parser.add_argument('--stage', choices=STAGES, default='all',
+                        help='val: the validation runs only (the grid and the calibration '
+                        'factor; their record carries the choice); test: the test run only, '
+                        'with the choice of the latest validation record of the same model '
+                        'and split in --record; all: both (mcfa and dsva only; default all)')
     args = parser.parse_args(argv)
     if not args.features and set(args.methods) & {'eszsl', 'devise', 'mcfa'}:
         parser.error('--features is required for eszsl, devise and mcfa')
+    if args.stage != 'all':
+        if not args.record:
+            parser.error(f'--stage {args.stage} needs --record: the validation record '
+                         'carries the chosen setting and calibration factor to the test run')
+        linear = sorted(set(args.methods) - {'mcfa', 'dsva'})
+        if linear:
+            parser.error(f'--stage {args.stage} is for the Runner methods mcfa and dsva; '
+                         f'run {linear} with --stage all (they take seconds)')
     return args
 
 
@@ -247,7 +270,7 @@ def validation_zsl_accuracy(result):
     return zsl_accuracy(scores[mask], labels[mask], result['unseen'])
 
 
-def validate_then_test(run, config, grid=None):
+def validate_then_test(run, config, grid=None, stage='all', chosen=None):
     """A Runner method's protocol: ``run(train_subset, test_subset,
     class_subset, options)`` -> ``dict(scores, labels, seen, unseen, cfg[,
     zsl_scores])``. With ``grid`` (``{name: (config key, values)}``) one
@@ -256,7 +279,13 @@ def validate_then_test(run, config, grid=None):
     config. The chosen validation run picks the calibration factor (best H on
     ``val_test``); the test run, with the chosen setting, is evaluated with
     it. Returns the test row and both runs (the rows carry ``params`` when a
-    grid chose them)."""
+    grid chose them). ``stage='val'``: the validation part only (returns its
+    row, with the curve, and its run); ``stage='test'``: the test run only,
+    with ``chosen = (gamma, params or None)`` (:func:`chosen_on_validation`)."""
+    if stage == 'test':
+        gamma, params = chosen
+        options = params and {grid[name][0]: value for name, value in params.items()}
+        return _test_run(run, config, gamma, params, options, [])
     runs = []
     start = time.perf_counter()
     settings = [None] if not grid else [
@@ -273,12 +302,21 @@ def validate_then_test(run, config, grid=None):
                                   val['unseen'])
     val_row = evaluate(val['scores'], val['labels'], val['seen'], val['unseen'], gamma,
                        val.get('zsl_scores'))
-    val_row.pop('curve')
+    curve = val_row.pop('curve')
     selected_on = 'last' if params is None else 'val'
     if params is not None:
         val_row['params'] = params
     runs.append(run_info('val', val_row, val['cfg'], config, 'val_train', 'val_test',
                          time.perf_counter() - start, selected_on=selected_on))
+    if stage == 'val':
+        return dict(val_row, curve=curve), runs
+    return _test_run(run, config, gamma, params, options, runs)
+
+
+def _test_run(run, config, gamma, params, options, runs):
+    """The test run of :func:`validate_then_test` with the chosen setting
+    (``options``: config keys; ``params``: their names) and factor ``gamma``."""
+    selected_on = 'last' if params is None else 'val'
     start = time.perf_counter()
     test = run('train', 'test', 'test', options)
     row = evaluate(test['scores'], test['labels'], test['seen'], test['unseen'], gamma,
@@ -292,12 +330,13 @@ def validate_then_test(run, config, grid=None):
     return row, runs
 
 
-def run_mcfa(config, features, split_file, emb_file, work_dir, grid=True):
+def run_mcfa(config, features, split_file, emb_file, work_dir, grid=True, stage='all',
+             chosen=None):
     """MCFA through the Runner (its ``FitZSLClassifierHook`` fits the feature
     scaler and both latent classifiers); GZSL scores from the all-class
     classifier, ZSL scores from the unseen-only one. ``grid``: tune
     :data:`MCFA_GRID` on the validation classes (``False``: the config's
-    settings)."""
+    settings); ``stage``, ``chosen``: :func:`validate_then_test`."""
     def scores_of(runner, subset):
         x, y, seen, unseen = load(features, split_file, subset)
         model = runner.model
@@ -318,8 +357,8 @@ def run_mcfa(config, features, split_file, emb_file, work_dir, grid=True):
         return scores_of(runner, test_subset)
 
     grid = {name: (MCFA_GRID_KEYS[name], values) for name, values in MCFA_GRID.items()} \
-        if grid else None
-    return validate_then_test(run, config, grid)
+        if grid or (chosen and chosen[1]) else None
+    return validate_then_test(run, config, grid, stage, chosen)
 
 
 def runner_scores(runner):
@@ -339,10 +378,10 @@ def runner_scores(runner):
             list(meta['unseen_indices']))
 
 
-def run_dsva(config, split_file, emb_file, work_dir):
+def run_dsva(config, split_file, emb_file, work_dir, stage='all', chosen=None):
     """DSVA: a validation run (``class_subset='val'``) picks the calibration
     factor on ``val_test``; the test run trains on ``train`` and scores
-    ``test``."""
+    ``test`` (``stage``, ``chosen``: :func:`validate_then_test`)."""
     def run(train_subset, test_subset, class_subset, options=None):
         runner = runner_for(config, work_dir, class_subset, split_file, class_subset,
                             train_subset, test_subset,
@@ -352,11 +391,16 @@ def run_dsva(config, split_file, emb_file, work_dir):
         scores, labels, seen, unseen = runner_scores(runner)
         return dict(scores=scores, labels=labels, seen=seen, unseen=unseen, cfg=runner.cfg)
 
-    return validate_then_test(run, config)
+    return validate_then_test(run, config, stage=stage, chosen=chosen)
 
 
 # -- records -------------------------------------------------------------------
+#: --stage: both parts of the protocol, the validation part only, the test run only
+STAGES = ('all', 'val', 'test')
 METRIC_KEYS = ('zsl/top1', 'gzsl/seen', 'gzsl/unseen', 'gzsl/H', 'gzsl/H_gamma0', 'gzsl/ausuc')
+#: the ``model`` suffix of a run whose class attributes are the text-only fallback
+#: (their ``.meta.json`` says so), so it never stands as the config's figure
+TEXT_ONLY_SUFFIX = '_text-only-attributes'
 VALIDATION_VARIANT = ('validation classes (val_train -> val_test); the calibration factor '
                       'and any hyper-parameters were chosen here')
 
@@ -378,6 +422,33 @@ def model_name(method, config, emb_name):
     return stem
 
 
+def record_model(method, config, emb_name):
+    """The record's ``model`` (:func:`model_name`), suffixed with
+    :data:`TEXT_ONLY_SUFFIX` when the class vectors are the text-only fallback."""
+    model = model_name(method, config, emb_name)
+    source = attribute_source(emb_name) if emb_name not in EMBEDDINGS else None
+    return model + TEXT_ONLY_SUFFIX if source == TEXT_ONLY_SOURCE else model
+
+
+def chosen_on_validation(record_path, model, split_file):
+    """``(gamma, params or None)``: the calibration factor and the grid's choice
+    (``params/<name>``) of the latest validation record of ``model`` on
+    ``split_file`` in ``record_path`` (what ``--stage test`` runs with)."""
+    from rszoo.utils.records import read_records
+    found = None
+    if osp.isfile(record_path):
+        for row in read_records(record_path, model=model):
+            if row.get('eval_split') == 'val' and \
+                    str((row.get('split') or {}).get('train', '')).startswith(f'{split_file} ('):
+                found = row
+    if found is None:
+        raise SystemExit(f'zsl_protocol --stage test: {record_path} holds no validation record '
+                         f'of {model} on {split_file}; run --stage val first')
+    metrics = found['metrics']
+    params = {k[len('params/'):]: v for k, v in metrics.items() if k.startswith('params/')}
+    return float(metrics['gzsl/gamma']), params or None
+
+
 def record_metrics(row):
     """Flat numeric metrics of a row: the accuracies, the calibration factor
     and the chosen hyper-parameters (``params/<name>``)."""
@@ -396,12 +467,16 @@ def write_record(path, info, method, split_file, split, emb_name, features, argv
     found = re.findall(r'seed(\d+)', osp.basename(split_file))
     if found and int(found[-1]) != seed:
         seed = {'train': seed, 'split': int(found[-1])}
+    source = attribute_source(emb_name) if emb_name not in EMBEDDINGS else None
     train = (f"subset '{info['train_subset']}' of {split_file}; features "
-             f'{features or "(images, see the config)"}; class vectors {emb_name}')
+             f'{features or "(images, see the config)"}; class vectors {emb_name}'
+             + (f' (source: {source})' if source else ''))
     extra = dict(method=method, train=train)
     if info['eval_split'] == 'val':
         extra['variant'] = VALIDATION_VARIANT
-    record = make_record(model=model_name(method, info['config'], emb_name), config=config,
+    # the text-only fallback is not the paper's image-based annotation: never the
+    # config's headline figure (record_model)
+    record = make_record(model=record_model(method, info['config'], emb_name), config=config,
                          cfg=cfg, metrics=record_metrics(info['metrics']),
                          eval_split=info['eval_split'], selected_on=info['selected_on'],
                          wall_s=info['wall_s'], argv=argv, extra=extra)
@@ -457,13 +532,16 @@ def main(argv=None):
             group, curves = [], []
             for method in args.methods:
                 start = time.perf_counter()
+                config = {'dsva': args.dsva_config, 'mcfa': args.mcfa_config}.get(method)
+                chosen = None if args.stage != 'test' else chosen_on_validation(
+                    args.record, record_model(method, config, emb_name), split_file)
                 if method == 'dsva':
-                    row, runs = run_dsva(args.dsva_config, split_file, emb_file,
-                                         osp.join(args.work_dir, tag, 'dsva'))
+                    row, runs = run_dsva(config, split_file, emb_file,
+                                         osp.join(args.work_dir, tag, 'dsva'), args.stage, chosen)
                 elif method == 'mcfa':
-                    row, runs = run_mcfa(args.mcfa_config, args.features, split_file, emb_file,
+                    row, runs = run_mcfa(config, args.features, split_file, emb_file,
                                          osp.join(args.work_dir, tag, 'mcfa'),
-                                         grid=not args.mcfa_no_grid)
+                                         not args.mcfa_no_grid, args.stage, chosen)
                 else:
                     row, runs = run_linear(method, args.features, split_file, emb)
                 if args.record:
@@ -473,6 +551,8 @@ def main(argv=None):
                 curves.append(row.pop('curve'))
                 row.update(method=method, embedding=emb_name, split=split_file,
                            features=args.features, wall_s=round(time.perf_counter() - start, 1))
+                if args.stage != 'all':
+                    row['stage'] = args.stage
                 group.append(row)
                 print(json.dumps(row), flush=True)
                 rows.append(row)
