@@ -118,7 +118,7 @@ def test_comparison_block_of_a_readme(tmp_path):
     assert '| m | b | OA | 0, 1 | 91.50 ± 0.71 | 90.25 ± 0.35 | +1.25 | +1.00 / +1.50 | ' \
         'above by more than the spread (0.71) |' in table
     metafile.write_text(metafile.read_text().replace(
-        'Compared With: b\n', 'Compared With: b\n      Compared On: [OA, AUC(D,F)]\n'))
+        'Compared With: b\n', 'Compared With: b\n      Compared On: [OA, "AUC(D,F)"]\n'))
     two = tool.comparison_table(metafile, rows)
     assert '| m | b | OA | 0, 1 | 91.50 ± 0.71 |' in two and '| m | b | AUC(D,F) | 0, 1 | ' in two
     readme = tmp_path / 'README.md'
