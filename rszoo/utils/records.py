@@ -20,7 +20,10 @@ these fields:
                   ``test`` (the dataloader evaluated)
 ``selected_on``   how the checkpoint was chosen: ``last`` or ``val``
 ``commit``        ``git rev-parse HEAD`` of the repo the tool ran from
-``dirty``         whether that tree had uncommitted changes
+``dirty``         whether that tree had uncommitted changes, other than to
+                  results records (:data:`RECORD_FILES`: a protocol that
+                  writes several records in one call appends to a file
+                  it does not commit itself)
 ``command``       the exact command line (``python tools/...``)
 ``wall_s``        wall time of the run in seconds
 ``machine``       cores, CPU model and GPU (if any)
@@ -96,8 +99,14 @@ def repo_relative(path: str, repo: str = REPO_ROOT) -> str:
     return absolute if relative.startswith('..') else relative
 
 
+#: the results records files (git pathspecs), left out of ``dirty``: appending a
+#: record is not a change of the code that made it
+RECORD_FILES = ('configs/**/results.jsonl', 'benchmarks/**/*.jsonl')
+
+
 def git_state(repo: str = REPO_ROOT) -> Dict[str, Any]:
-    """``{"commit": <HEAD sha or None>, "dirty": <bool or None>}`` of ``repo``.
+    """``{"commit": <HEAD sha or None>, "dirty": <bool or None>}`` of ``repo``;
+    ``dirty`` ignores the records files (:data:`RECORD_FILES`).
 
     Read-only: ``--no-optional-locks`` keeps ``git status`` from refreshing
     the index. Outside a git checkout both values are None.
@@ -110,7 +119,8 @@ def git_state(repo: str = REPO_ROOT) -> Dict[str, Any]:
         head = git('rev-parse', 'HEAD')
         if head.returncode != 0:
             return {'commit': None, 'dirty': None}
-        status = git('status', '--porcelain', '--untracked-files=no')
+        status = git('status', '--porcelain', '--untracked-files=no', '--', '.',
+                     *(f':(exclude,glob){pattern}' for pattern in RECORD_FILES))
     except (OSError, subprocess.TimeoutExpired):
         return {'commit': None, 'dirty': None}
     dirty = None if status.returncode != 0 else bool(status.stdout.strip())

@@ -68,6 +68,27 @@ def test_commit_and_dirty_are_the_repo_state(repo_root):
     assert isinstance(rec['dirty'], bool)
 
 
+def test_dirty_ignores_records_files_only(tmp_path):
+    """A records file appended by the tool itself leaves the tree clean; any
+    other change (code, a config) makes it dirty."""
+    def git(*args):
+        subprocess.run(['git', '-C', str(tmp_path), *args], check=True, capture_output=True)
+    git('init', '-q')
+    for path in ('configs/m/results.jsonl', 'benchmarks/b.jsonl', 'benchmarks/x/c.jsonl',
+                 'configs/m/m.py'):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text('x\n')
+    git('add', '.')
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'x')
+    assert records.git_state(str(tmp_path))['dirty'] is False
+    for path in ('configs/m/results.jsonl', 'benchmarks/b.jsonl', 'benchmarks/x/c.jsonl'):
+        with open(tmp_path / path, 'a') as f:
+            f.write('{}\n')
+    assert records.git_state(str(tmp_path))['dirty'] is False
+    (tmp_path / 'configs/m/m.py').write_text('y\n')
+    assert records.git_state(str(tmp_path))['dirty'] is True
+
+
 def test_outside_git_commit_is_none(tmp_path):
     assert records.git_state(str(tmp_path)) == {'commit': None, 'dirty': None}
 
