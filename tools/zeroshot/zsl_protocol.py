@@ -426,8 +426,13 @@ def record_model(method, config, emb_name):
     """The record's ``model`` (:func:`model_name`), suffixed with
     :data:`TEXT_ONLY_SUFFIX` when the class vectors are the text-only fallback."""
     model = model_name(method, config, emb_name)
-    source = attribute_source(emb_name) if emb_name not in EMBEDDINGS else None
-    return model + TEXT_ONLY_SUFFIX if source == TEXT_ONLY_SOURCE else model
+    return model + TEXT_ONLY_SUFFIX if vectors_source(emb_name) == TEXT_ONLY_SOURCE else model
+
+
+def vectors_source(emb_name):
+    """The ``source`` of a class-vector file's ``.meta.json`` (None for a named
+    provider or a file without one)."""
+    return attribute_source(emb_name) if emb_name not in EMBEDDINGS else None
 
 
 def chosen_on_validation(record_path, model, split_file):
@@ -467,7 +472,7 @@ def write_record(path, info, method, split_file, split, emb_name, features, argv
     found = re.findall(r'seed(\d+)', osp.basename(split_file))
     if found and int(found[-1]) != seed:
         seed = {'train': seed, 'split': int(found[-1])}
-    source = attribute_source(emb_name) if emb_name not in EMBEDDINGS else None
+    source = vectors_source(emb_name)
     train = (f"subset '{info['train_subset']}' of {split_file}; features "
              f'{features or "(images, see the config)"}; class vectors {emb_name}'
              + (f' (source: {source})' if source else ''))
