@@ -24,20 +24,26 @@ exchange at a fixed budget), a sample mean otherwise.
 ``tools/analysis/multi_seed.py`` writes the result next to the checkpoints as
 ``train_summary.json`` and passes it to ``tools/test.py --extra-metrics``, so
 the test record carries what the training measured (RS-DGC's bytes per step,
-for one).
+for one). A run that starts from another run's weights (a linear probe of a
+self-supervised pre-training) can carry that run's summary too, every term it
+logged, under a prefix (:func:`write_upstream_summary`, ``pretrain/``): the
+pre-training's final losses and wall time stand in the probe's record.
 """
 import datetime
 import json
 import os
 import os.path as osp
 import statistics
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 #: keys summarised by default: the bytes a communication hook sent
 #: (``CommBytesHook``) and the seconds a training step took
 DEFAULT_KEYS = ('comm_bytes', 'comm_compression', 'time')
 #: validation metrics summarised by default (mmpretrain's top-1 accuracy)
 DEFAULT_VAL_KEYS = ('accuracy/top1', )
+#: bookkeeping columns of mmengine's training lines, never summarised by
+#: ``keys=None`` (every logged term)
+BOOKKEEPING_KEYS = ('epoch', 'iter', 'step', 'lr', 'data_time', 'memory')
 
 
 def newest_session(work_dir: str) -> str:
@@ -98,7 +104,7 @@ def _validation_values(lines: List[dict], key: str) -> List[Tuple[int, float]]:
             if key in line and 'loss' not in line and 'step' in line]
 
 
-def summarize_training(work_dir: str, keys: Iterable[str] = DEFAULT_KEYS,
+def summarize_training(work_dir: str, keys: Optional[Iterable[str]] = DEFAULT_KEYS,
                        reductions: Tuple[str, ...] = ('mean', 'last_epoch'),
                        val_keys: Iterable[str] = DEFAULT_VAL_KEYS) -> Dict[str, float]:
     """``{'train_<key>_<reduction>': value}`` for every key of ``keys`` the
@@ -109,7 +115,10 @@ def summarize_training(work_dir: str, keys: Iterable[str] = DEFAULT_KEYS,
 
     Args:
         work_dir (str): the run's work directory.
-        keys (iterable of str): scalar names as logged (``comm_bytes``).
+        keys (iterable of str, optional): scalar names as logged
+            (``comm_bytes``); None: every numeric term the training lines
+            logged (losses, their parts, ``time``), bookkeeping
+            (:data:`BOOKKEEPING_KEYS`) left out.
         reductions (tuple of str): ``mean`` (all logged steps) and/or
             ``last_epoch`` (the logged steps of the last epoch).
         val_keys (iterable of str): validation metric names as logged.
@@ -121,6 +130,11 @@ def summarize_training(work_dir: str, keys: Iterable[str] = DEFAULT_KEYS,
     lines = _training_lines(path, scalars)
     out = {'train_wall_s': log_wall_s(newest_session(work_dir))}
     last_epoch = max(line['epoch'] for line in lines)
+    if keys is None:
+        keys = [key for key in dict.fromkeys(k for line in lines for k in line)
+                if key not in BOOKKEEPING_KEYS
+                and all(isinstance(line[key], (int, float)) and not isinstance(line[key], bool)
+                        for line in lines if key in line)]
     for key in keys:
         values = [line[key] for line in lines if key in line]
         if not values:
@@ -148,4 +162,23 @@ def write_training_summary(work_dir: str, out_file: str = 'train_summary.json',
     path = osp.join(work_dir, out_file)
     with open(path, 'w', encoding='utf-8') as f:
         json.dump(summarize_training(work_dir, keys), f, indent=1, sort_keys=True)
+    return path
+
+
+def write_upstream_summary(upstream_dir: str, work_dir: str, prefix: str = 'pretrain/',
+                           out_file: str = 'pretrain_summary.json') -> str:
+    """Write the training summary of the run ``work_dir`` started from (its
+    pre-training, at ``upstream_dir``): every term that run logged
+    (``keys=None``, means over the run and over its last epoch) and its wall
+    time, each name prefixed by ``prefix``, to ``work_dir/out_file``; return
+    its path. Added to the test record of the run at ``work_dir``, it puts the
+    pre-training's own figures (e.g. SwiMDiff's denoising error with the
+    condition zeroed) in the record of the probe that measured it.
+    """
+    summary = summarize_training(upstream_dir, keys=None)
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, out_file)
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump({prefix + key: value for key, value in summary.items()}, f, indent=1,
+                  sort_keys=True)
     return path

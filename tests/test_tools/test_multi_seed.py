@@ -128,3 +128,42 @@ def test_fixed_split_moves_only_the_training_seed(capsys):
     line = [l for l in capsys.readouterr().out.splitlines() if l.startswith('$ ')][0]
     assert 'randomness.seed=2' in line and 'split_file' not in line
     assert multi_seed.seed_overrides(Config.fromfile(CONFIG), 2, None) == ['randomness.seed=2']
+
+
+def test_pretrain_work_dir_puts_the_pretraining_summary_in_the_record(monkeypatch, tmp_path,
+                                                                      capsys):
+    """--pretrain-work-dir: the probe of seed s reads seed s's pre-training summary (every
+    logged term, prefixed pretrain/) into its test record; a missing pre-training fails
+    before anything is trained; without --record it is an error."""
+    import rszoo.utils.records as records
+    import rszoo.utils.train_summary as train_summary
+    commands = []
+    monkeypatch.setattr(multi_seed.subprocess, 'run', lambda cmd, check: commands.append(cmd))
+    monkeypatch.setattr(multi_seed, 'checkpoint_of', lambda work_dir: ('ck.pth', 'last'))
+    monkeypatch.setattr(train_summary, 'write_training_summary', lambda d: 'summary.json')
+    monkeypatch.setattr(records, 'read_records', lambda path: [dict(metrics={'accuracy/top1': 1.})])
+    session = tmp_path / 'pre' / 'seed1' / '20261204_070000'
+    (session / 'vis_data').mkdir(parents=True)
+    (session / 'vis_data' / 'scalars.json').write_text(json.dumps(
+        {'lr': 0.1, 'loss': 2.0, 'diffusion_mse': 0.5, 'time': 0.6, 'epoch': 1, 'iter': 50,
+         'step': 50}) + '\n')
+    (session / '20261204_070000.log').write_text('2026/12/04 07:10:00 - mmengine - INFO - x\n')
+    template = str(tmp_path / 'pre' / 'seed{seed}')
+    with pytest.raises(FileNotFoundError, match=r'seed2 \(seed 2\) does not exist'):
+        multi_seed.main([CONFIG, '--seeds', '1', '2', '--record', str(tmp_path / 'r.jsonl'),
+                         '--work-dir-root', str(tmp_path / 'probes'),
+                         '--pretrain-work-dir', template])
+    assert commands == []  # nothing trained
+    multi_seed.main([CONFIG, '--seeds', '1', '--record', str(tmp_path / 'r.jsonl'),
+                     '--work-dir-root', str(tmp_path / 'probes'), '--pretrain-work-dir', template])
+    test = commands[-1]
+    extra = test[test.index('--extra-metrics') + 1:test.index('--cfg-options')]
+    assert extra[0] == 'summary.json'
+    assert json.load(open(extra[1])) == {
+        'pretrain/train_wall_s': 600.0, 'pretrain/train_loss_mean': 2.0,
+        'pretrain/train_loss_last_epoch': 2.0, 'pretrain/train_diffusion_mse_mean': 0.5,
+        'pretrain/train_diffusion_mse_last_epoch': 0.5, 'pretrain/train_time_mean': 0.6,
+        'pretrain/train_time_last_epoch': 0.6}
+    with pytest.raises(SystemExit):
+        multi_seed.main([CONFIG, '--pretrain-work-dir', template, '--dry-run'])
+    assert '--pretrain-work-dir adds to the test records' in capsys.readouterr().err

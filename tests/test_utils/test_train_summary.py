@@ -86,3 +86,14 @@ def test_clear_errors(tmp_path):
         summarize_training(str(tmp_path))
     with pytest.raises(ValueError, match='unknown reductions'):
         summarize_training(str(tmp_path), reductions=('median', ))
+
+
+def test_keys_none_summarises_every_logged_term(tmp_path):
+    """keys=None: every numeric training term (losses, their parts, step time), no
+    bookkeeping (lr, epoch, iter, step)."""
+    make_work_dir(tmp_path)
+    summary = summarize_training(str(tmp_path), keys=None, reductions=('last_epoch', ))
+    assert {k for k in summary if k.startswith('train_')} == {
+        'train_wall_s', 'train_loss_last_epoch', 'train_time_last_epoch',
+        'train_comm_bytes_last_epoch'}
+    assert summary['train_loss_last_epoch'] == pytest.approx(2.05)

@@ -4,7 +4,7 @@
         [--work-dir-root work_dirs/multi_seed] [--record RECORDS.jsonl]
         [--metric accuracy/top1] [--split-token seed0] [--nproc N] [--skip-trained]
         [--extra-metrics NAME ...] [--name NAME] [--fixed-split] [--dry-run]
-        [--cfg-options k=v ...]
+        [--pretrain-work-dir DIR] [--cfg-options k=v ...]
 
 For each seed ``s`` (outer loop) and each config (inner loop, so configs
 compared with each other share the machine's state of the moment), it runs
@@ -41,6 +41,11 @@ split (e.g. a probe's own variance).
 their work dirs ``ROOT/NAME/seed<s>`` and their records' ``model``
 (``tools/test.py --model NAME``): one evaluation config run on several inputs,
 e.g. the linear probe of each pre-training (``configs/swimdiff/README.md``).
+``--pretrain-work-dir DIR`` (``{seed}`` replaced) names the run each run starts
+from: its training summary, every term it logged and its wall time, goes into
+the test record as ``pretrain/<name>``
+(:func:`rszoo.utils.train_summary.write_upstream_summary`), so a probe's
+record also holds its pre-training's final losses and cost.
 Each run's wall time (training, plus testing with
 ``--record``) and its ``--metric`` value (the test record's with ``--record``,
 else the last value in mmengine's ``vis_data/scalars.json``) are printed and
@@ -89,6 +94,10 @@ def parse_args(argv=None):
     parser.add_argument('--name',
                         help="the runs' name instead of the config's file name (one config "
                              'only): work dirs ROOT/NAME/seed<s>, records with model NAME')
+    parser.add_argument('--pretrain-work-dir', metavar='DIR',
+                        help="the work dir of the run each run starts from ('{seed}' "
+                             'replaced); its training summary goes into the test record as '
+                             "'pretrain/<name>' (with --record)")
     parser.add_argument('--dry-run', action='store_true', help='print the commands only')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help="passed on to every tools/train.py run; '{seed}' in them is "
@@ -96,7 +105,18 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.name and len(args.configs) != 1:
         parser.error(f'--name names the runs of one config; got {len(args.configs)} configs')
+    if args.pretrain_work_dir and not args.record:
+        parser.error('--pretrain-work-dir adds to the test records: give --record')
     return args
+
+
+def pretrain_dir(template, seed):
+    """The pre-training work dir of seed ``seed`` (``{seed}`` in ``template``
+    replaced); an error naming it when it does not exist."""
+    path = template.replace('{seed}', str(seed))
+    if not osp.isdir(path):
+        raise FileNotFoundError(f'--pretrain-work-dir: {path} (seed {seed}) does not exist')
+    return path
 
 
 def _seeded_file(name, key, path, seed, token):
@@ -210,6 +230,8 @@ def main(argv=None):
             cmd = [*launch, '--work-dir', work_dir, '--cfg-options',
                    *seed_overrides(cfg, seed, None if args.fixed_split else args.split_token),
                    *(option.replace('{seed}', str(seed)) for option in args.cfg_options)]
+            if args.pretrain_work_dir:  # fail before training anything
+                pretrain_dir(args.pretrain_work_dir, seed)
             plan.append((seed, path, work_dir, cmd))
     rows = []
     for seed, path, work_dir, cmd in plan:
@@ -223,7 +245,8 @@ def main(argv=None):
             subprocess.run(cmd, check=True)
         if args.record:
             from rszoo.utils.records import read_records
-            from rszoo.utils.train_summary import write_training_summary
+            from rszoo.utils.train_summary import (write_training_summary,
+                                                   write_upstream_summary)
             checkpoint, selected_on = checkpoint_of(work_dir)
             options = cmd[cmd.index('--cfg-options') + 1:]
             test = [sys.executable, osp.join(REPO, 'tools', 'test.py'), path, checkpoint,
@@ -231,6 +254,8 @@ def main(argv=None):
                     '--selected-on', selected_on, *(['--model', args.name] if args.name else []),
                     '--extra-metrics', write_training_summary(work_dir),
                     *(osp.join(work_dir, name) for name in args.extra_metrics),
+                    *([write_upstream_summary(pretrain_dir(args.pretrain_work_dir, seed),
+                                              work_dir)] if args.pretrain_work_dir else []),
                     '--cfg-options', *options]
             print('$ ' + ' '.join(test), flush=True)
             subprocess.run(test, check=True)
