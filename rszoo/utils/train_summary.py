@@ -2,8 +2,12 @@
 
 mmengine's ``LoggerHook`` writes the training scalars of a run to
 ``<work_dir>/<timestamp>/vis_data/scalars.json``, one JSON line every
-``interval`` steps (50 in rszoo's default runtime); each value is the mean of
-the last ``log_processor.window_size`` steps (10 by default) before the line.
+``interval`` steps (50 in rszoo's default runtime). A key matching
+``LogProcessor``'s ``mean_pattern`` (``loss``, ``time``, ``data_time``,
+``grad_norm`` anywhere in its name) is the mean of the last
+``log_processor.window_size`` steps (10 by default) before the line; any other
+key (``comm_bytes``, SwiMDiff's ``diffusion_mse``) is the value of the one step
+the line was written at, so its summary is a mean over the logged steps.
 :func:`summarize_training` turns the lines of the run's newest session into
 per-run figures:
 
@@ -17,7 +21,7 @@ per-run figures:
   default), so that a choice made on validation (a checkpoint, a design, a
   hyper-parameter) is read from the records, next to the one test figure.
 
-Logged values sample the run (10 steps of every 50 here): exact for a figure
+Logged values sample the run (10 steps, or 1, of every 50 here): exact for a figure
 that is constant from step to step (the bytes of dense all-reduce, of a top-k
 exchange at a fixed budget), a sample mean otherwise.
 

@@ -156,6 +156,13 @@ def test_protocol_table_of_a_records_file():
                         'split 0, 1 (training seed 0) |')
     assert lines[3].startswith('| devise | 41.00 ± 1.41 | - | - | 10 ± 0 |')
     assert 'other' not in table and 'configs/m/results.jsonl' in lines[-1]
+    # a collection's Records Table picks, orders and names the columns
+    picked = tool.records_table(tool.Path('configs/m/results.jsonl'), rows,
+                                {'gzsl/H': 'H', 'zsl/top1': 'ZSL'}).splitlines()
+    assert picked[0] == '| model | H | ZSL | chosen per seed | wall s per run | seeds |'
+    assert picked[2].startswith('| mcfa | 42.00 ± 2.83 | 55.00 ± 7.07 |')
+    with pytest.raises(ValueError, match=r"names \['zsl/top5'\], which no test record"):
+        tool.records_table(tool.Path('configs/m/results.jsonl'), rows, ['zsl/top5'])
     assert tool._seeds_text([0, 1]) == '0, 1'
     assert tool._seeds_text([0, {'split': 1, 'train': 0}]) == 'split 0, 1 (training seed 0)'
     assert tool._seeds_text([{'split': 0, 'train': 0}, {'split': 1, 'train': 1}]) == \

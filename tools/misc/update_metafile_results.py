@@ -26,7 +26,9 @@ the protocol table of its method's records file (``configs/<method>/results.json
 every model with test records there, metafile entry or not (the baselines a
 protocol runs beside the method, e.g. DeViSE and ESZSL in the zero-shot
 protocol), each metric as mean ± sample std over its latest record per seed,
-the chosen hyper-parameters (``params/<name>``) per seed, and the wall time.
+the chosen hyper-parameters (``params/<name>``) per seed, and the wall time;
+a collection's ``Records Table`` (a list of metrics, or a mapping of metric to
+column heading) picks and orders its columns (default: every metric).
 ``tests/test_utils/test_metafile_results.py`` runs ``--check``.
 """
 import argparse
@@ -186,12 +188,16 @@ def _seeds_text(seeds) -> str:
     return ', '.join(json.dumps(s, sort_keys=True) for s in seeds)
 
 
-def records_table(records_file: Path, records) -> str:
+def records_table(records_file: Path, records, columns=None) -> str:
     """The Markdown protocol table of every model with test records in
     ``records_file`` (in the order of their first record): one column per
     metric the models report (mean ± sample std over the latest record per
     seed, 2 decimals; ``-`` where a model lacks it), the ``params/<name>``
-    values per seed, the mean wall time of a run and the seeds."""
+    values per seed, the mean wall time of a run and the seeds.
+
+    ``columns`` (a list of metric names, or a mapping of metric name to column
+    heading) picks and orders the metric columns; a metric no model reports
+    is an error (a misspelt name would leave an empty column)."""
     rows = [r for r in records if r.get('_file') == records_file.as_posix()]
     models = list(dict.fromkeys(r['model'] for r in rows if r.get('eval_split') == 'test'))
     behind = {m: headline_records(rows, m) for m in models}
@@ -205,6 +211,14 @@ def records_table(records_file: Path, records) -> str:
                 bucket = params if key.startswith('params/') else keys
                 if key not in bucket:
                     bucket.append(key)
+    headings = {key: key for key in keys}
+    if columns is not None:
+        headings = dict(columns) if isinstance(columns, dict) else {c: c for c in columns}
+        unknown = [key for key in headings if key not in keys]
+        if unknown and models:
+            raise ValueError(f'{records_file}: Records Table names {unknown}, which no test '
+                             f'record reports; known: {keys}')
+        keys = list(headings)
 
     def mean_std(values, digits=2):
         if not values:
@@ -212,7 +226,8 @@ def records_table(records_file: Path, records) -> str:
         text = f'{statistics.fmean(values):.{digits}f}'
         return text + (f' ± {statistics.stdev(values):.{digits}f}' if len(values) > 1 else '')
 
-    lines = ['| model | ' + ' | '.join(keys) + ' | chosen per seed | wall s per run | seeds |',
+    lines = ['| model | ' + ' | '.join(headings[k] for k in keys) +
+             ' | chosen per seed | wall s per run | seeds |',
              '|---|' + '---:|' * len(keys) + '---|---:|---|']
     for model in models:
         units = behind[model]
@@ -234,6 +249,16 @@ def records_table(records_file: Path, records) -> str:
             f'`{records_file.as_posix()}` (test split, the latest record per seed; '
             'mean ± sample std); do not edit by hand.')
     return '\n'.join(lines + ['', note])
+
+
+def _records_columns(metafile: Path):
+    """The ``Records Table`` of the metafile's collection (None: every metric)."""
+    import yaml
+    data = yaml.safe_load(metafile.read_text(encoding='utf-8')) or {}
+    for collection in data.get('Collections') or []:
+        if collection.get('Records Table') is not None:
+            return collection['Records Table']
+    return None
 
 
 def update_readme(readme: Path, table: str, check: bool, start: str = START,
@@ -283,7 +308,8 @@ def main(argv=None):
                 ('ablation table', ablation_table(metafile, records),
                  (ABLATION_START, ABLATION_END)),
                 ('protocol table',
-                 records_table(metafile.with_name('results.jsonl').relative_to(root), records),
+                 records_table(metafile.with_name('results.jsonl').relative_to(root), records,
+                               _records_columns(metafile)),
                  (RECORDS_START, RECORDS_END))):
             if not update_readme(readme, table, args.check, *markers):
                 continue
