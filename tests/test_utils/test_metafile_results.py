@@ -161,6 +161,9 @@ def test_protocol_table_of_a_records_file():
                                 {'gzsl/H': 'H', 'zsl/top1': 'ZSL'}).splitlines()
     assert picked[0] == '| model | H | ZSL | chosen per seed | wall s per run | seeds |'
     assert picked[2].startswith('| mcfa | 42.00 ± 2.83 | 55.00 ± 7.07 |')
+    digits = tool.records_table(tool.Path('configs/m/results.jsonl'), rows,
+                                {'gzsl/H': {'heading': 'H', 'digits': 0}}).splitlines()
+    assert digits[0].startswith('| model | H |') and digits[2].startswith('| mcfa | 42 ± 3 |')
     with pytest.raises(ValueError, match=r"names \['zsl/top5'\], which no test record"):
         tool.records_table(tool.Path('configs/m/results.jsonl'), rows, ['zsl/top5'])
     assert tool._seeds_text([0, 1]) == '0, 1'

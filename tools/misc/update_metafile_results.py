@@ -28,7 +28,8 @@ protocol runs beside the method, e.g. DeViSE and ESZSL in the zero-shot
 protocol), each metric as mean ± sample std over its latest record per seed,
 the chosen hyper-parameters (``params/<name>``) per seed, and the wall time;
 a collection's ``Records Table`` (a list of metrics, or a mapping of metric to
-column heading) picks and orders its columns (default: every metric).
+column heading or ``{heading, digits}``) picks and orders its columns (default:
+every metric, 2 decimals).
 ``tests/test_utils/test_metafile_results.py`` runs ``--check``.
 """
 import argparse
@@ -195,9 +196,10 @@ def records_table(records_file: Path, records, columns=None) -> str:
     seed, 2 decimals; ``-`` where a model lacks it), the ``params/<name>``
     values per seed, the mean wall time of a run and the seeds.
 
-    ``columns`` (a list of metric names, or a mapping of metric name to column
-    heading) picks and orders the metric columns; a metric no model reports
-    is an error (a misspelt name would leave an empty column)."""
+    ``columns`` (a list of metric names, or a mapping of metric name to its
+    column heading or to ``{heading: ..., digits: n}``) picks and orders the
+    metric columns; a metric no model reports is an error (a misspelt name
+    would leave an empty column)."""
     rows = [r for r in records if r.get('_file') == records_file.as_posix()]
     models = list(dict.fromkeys(r['model'] for r in rows if r.get('eval_split') == 'test'))
     behind = {m: headline_records(rows, m) for m in models}
@@ -211,9 +213,12 @@ def records_table(records_file: Path, records, columns=None) -> str:
                 bucket = params if key.startswith('params/') else keys
                 if key not in bucket:
                     bucket.append(key)
-    headings = {key: key for key in keys}
+    headings, digits = {key: key for key in keys}, {}
     if columns is not None:
         headings = dict(columns) if isinstance(columns, dict) else {c: c for c in columns}
+        for key, spec in list(headings.items()):
+            if isinstance(spec, dict):  # {heading: ..., digits: n}
+                headings[key], digits[key] = spec.get('heading', key), int(spec.get('digits', 2))
         unknown = [key for key in headings if key not in keys]
         if unknown and models:
             raise ValueError(f'{records_file}: Records Table names {unknown}, which no test '
@@ -234,7 +239,8 @@ def records_table(records_file: Path, records, columns=None) -> str:
         cells = []
         for key in keys:
             values = [record_value(r, key) for r in units]
-            cells.append(mean_std([float(v) for v in values if v is not None])
+            cells.append(mean_std([float(v) for v in values if v is not None],
+                                  digits.get(key, 2))
                          if all(v is not None for v in values) else '-')
         chosen = '; '.join(
             f'{key[len("params/"):]} ' + ' / '.join(f'{record_value(r, key):g}'
