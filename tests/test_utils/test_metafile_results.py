@@ -151,7 +151,8 @@ def test_protocol_table_of_a_records_file():
     rows[3]['metrics'].pop('gzsl/H')
     table = tool.records_table(tool.Path('configs/m/results.jsonl'), rows)
     lines = table.splitlines()
-    assert lines[0] == '| model | zsl/top1 | gzsl/H | chosen per seed | wall s per run | seeds |'
+    assert lines[0] == ('| model | zsl/top1 | gzsl/H | chosen per seed | wall s (recorded command) '
+                        '| seeds |')
     assert lines[2] == ('| mcfa | 55.00 ± 7.07 | 42.00 ± 2.83 | lr 0.001 / 0.0005 | 110 ± 14 | '
                         'split 0, 1 (training seed 0) |')
     assert lines[3].startswith('| devise | 41.00 ± 1.41 | - | - | 10 ± 0 |')
@@ -159,11 +160,18 @@ def test_protocol_table_of_a_records_file():
     # a collection's Records Table picks, orders and names the columns
     picked = tool.records_table(tool.Path('configs/m/results.jsonl'), rows,
                                 {'gzsl/H': 'H', 'zsl/top1': 'ZSL'}).splitlines()
-    assert picked[0] == '| model | H | ZSL | chosen per seed | wall s per run | seeds |'
+    assert picked[0] == '| model | H | ZSL | chosen per seed | wall s (recorded command) | seeds |'
     assert picked[2].startswith('| mcfa | 42.00 ± 2.83 | 55.00 ± 7.07 |')
     digits = tool.records_table(tool.Path('configs/m/results.jsonl'), rows,
                                 {'gzsl/H': {'heading': 'H', 'digits': 0}}).splitlines()
     assert digits[0].startswith('| model | H |') and digits[2].startswith('| mcfa | 42 ± 3 |')
+    # no record chose a hyper-parameter: no 'chosen per seed' column
+    no_params = [dict(r, metrics={k: v for k, v in r['metrics'].items() if k != 'params/lr'})
+                 for r in rows]
+    plain = tool.records_table(tool.Path('configs/m/results.jsonl'), no_params).splitlines()
+    assert plain[0] == '| model | zsl/top1 | gzsl/H | wall s (recorded command) | seeds |'
+    assert plain[1] == '|---|---:|---:|---:|---|'
+    assert plain[2] == '| mcfa | 55.00 ± 7.07 | 42.00 ± 2.83 | 110 ± 14 | split 0, 1 (training seed 0) |'
     with pytest.raises(ValueError, match=r"names \['zsl/top5'\], which no test record"):
         tool.records_table(tool.Path('configs/m/results.jsonl'), rows, ['zsl/top5'])
     assert tool._seeds_text([0, 1]) == '0, 1'
