@@ -176,6 +176,8 @@ def test_protocol_table_of_a_records_file():
         tool.records_table(tool.Path('configs/m/results.jsonl'), rows, ['zsl/top5'])
     assert tool._seeds_text([0, 1]) == '0, 1'
     assert tool._seeds_text([0, {'split': 1, 'train': 0}]) == 'split 0, 1 (training seed 0)'
+    assert tool._seeds_text([0, {'split': 0, 'train': 1}, {'split': 0, 'train': 2}]) == \
+        'training seed 0, 1, 2 (split 0)'
     assert tool._seeds_text([{'split': 0, 'train': 0}, {'split': 1, 'train': 1}]) == \
         '{"split": 0, "train": 0}, {"split": 1, "train": 1}'
 

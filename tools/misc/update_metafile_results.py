@@ -179,13 +179,17 @@ def ablation_table(metafile: Path, records) -> str:
 def _seeds_text(seeds) -> str:
     """``0, 1, 2``; seeds of the form ``{'split': s, 'train': t}`` (a plain seed
     ``s`` among them: split and training seed ``s``) sharing one training seed
-    as ``split 0, 1, 2 (training seed 0)``."""
+    as ``split 0, 1, 2 (training seed 0)``, sharing one split (``--fixed-split``)
+    as ``training seed 0, 1, 2 (split 0)``."""
     if any(isinstance(s, dict) for s in seeds):
         seeds = [dict(split=s, train=s) if isinstance(s, int) else s for s in seeds]
-    if seeds and all(isinstance(s, dict) and set(s) == {'split', 'train'} for s in seeds) \
-            and len({s['train'] for s in seeds}) == 1:
-        return (f'split {", ".join(str(s["split"]) for s in seeds)} '
-                f'(training seed {seeds[0]["train"]})')
+    if seeds and all(isinstance(s, dict) and set(s) == {'split', 'train'} for s in seeds):
+        for moving, fixed, fixed_name in (('split', 'train', 'training seed'),
+                                          ('train', 'split', 'split')):
+            if len({s[fixed] for s in seeds}) == 1:
+                label = 'split' if moving == 'split' else 'training seed'
+                return (f'{label} {", ".join(str(s[moving]) for s in seeds)} '
+                        f'({fixed_name} {seeds[0][fixed]})')
     return ', '.join(json.dumps(s, sort_keys=True) for s in seeds)
 
 
