@@ -109,8 +109,17 @@ def git_state(repo: str = REPO_ROOT) -> Dict[str, Any]:
     ``dirty`` ignores the records files (:data:`RECORD_FILES`).
 
     Read-only: ``--no-optional-locks`` keeps ``git status`` from refreshing
-    the index. Outside a git checkout both values are None.
+    the index. Outside a git checkout (a copy of the tree without ``.git``,
+    e.g. sent to a GPU machine) both values are None, unless whoever made the
+    copy exported its state: ``RSZOO_GIT_COMMIT`` (the sha it was copied
+    from) and ``RSZOO_GIT_DIRTY`` (``0``/``1``).
     """
+    def from_environment():
+        commit = os.environ.get('RSZOO_GIT_COMMIT') or None
+        dirty = os.environ.get('RSZOO_GIT_DIRTY')
+        return {'commit': commit,
+                'dirty': None if dirty not in ('0', '1') else dirty == '1'}
+
     def git(*args):
         return subprocess.run(
             ['git', '--no-optional-locks', '-C', repo, *args],
@@ -118,11 +127,11 @@ def git_state(repo: str = REPO_ROOT) -> Dict[str, Any]:
     try:
         head = git('rev-parse', 'HEAD')
         if head.returncode != 0:
-            return {'commit': None, 'dirty': None}
+            return from_environment()
         status = git('status', '--porcelain', '--untracked-files=no', '--', '.',
                      *(f':(exclude,glob){pattern}' for pattern in RECORD_FILES))
     except (OSError, subprocess.TimeoutExpired):
-        return {'commit': None, 'dirty': None}
+        return from_environment()
     dirty = None if status.returncode != 0 else bool(status.stdout.strip())
     return {'commit': head.stdout.strip(), 'dirty': dirty}
 

@@ -89,8 +89,20 @@ def test_dirty_ignores_records_files_only(tmp_path):
     assert records.git_state(str(tmp_path))['dirty'] is True
 
 
-def test_outside_git_commit_is_none(tmp_path):
+def test_outside_git_commit_is_none(tmp_path, monkeypatch):
+    monkeypatch.delenv('RSZOO_GIT_COMMIT', raising=False)
+    monkeypatch.delenv('RSZOO_GIT_DIRTY', raising=False)
     assert records.git_state(str(tmp_path)) == {'commit': None, 'dirty': None}
+
+
+def test_outside_git_state_from_environment(tmp_path, monkeypatch):
+    """A copy of the tree without .git (sent to another machine) records the
+    commit it was copied from when the copier exports it."""
+    monkeypatch.setenv('RSZOO_GIT_COMMIT', 'a' * 40)
+    monkeypatch.setenv('RSZOO_GIT_DIRTY', '0')
+    assert records.git_state(str(tmp_path)) == {'commit': 'a' * 40, 'dirty': False}
+    monkeypatch.setenv('RSZOO_GIT_DIRTY', 'yes')  # not 0/1: unknown
+    assert records.git_state(str(tmp_path))['dirty'] is None
 
 
 def test_split_seed_differing_from_training_seed_is_kept():
