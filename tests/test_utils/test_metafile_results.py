@@ -121,6 +121,12 @@ def test_comparison_block_of_a_readme(tmp_path):
         'Compared With: b\n', 'Compared With: b\n      Compared On: [OA, "AUC(D,F)"]\n'))
     two = tool.comparison_table(metafile, rows)
     assert '| m | b | OA | 0, 1 | 91.50 ± 0.71 |' in two and '| m | b | AUC(D,F) | 0, 1 | ' in two
+    # a list of baselines: one row each, in the metafile's order
+    metafile.write_text(metafile.read_text().replace(
+        'Compared With: b\n', 'Compared With: [b, c]\n'))
+    both = tool.comparison_table(metafile, rows + [rec('c', 0, 92.0), rec('c', 1, 91.0)])
+    assert both.index('| m | b | OA | 0, 1 | 91.50 ± 0.71 | 90.25 ± 0.35 | +1.25 |') < \
+        both.index('| m | c | OA | 0, 1 | 91.50 ± 0.71 | 91.50 ± 0.71 | +0.00 | -1.00 / +1.00 |')
     readme = tmp_path / 'README.md'
     readme.write_text(f'x\n{tool.COMPARISON_START}\nold\n{tool.COMPARISON_END}\ny\n')
     assert tool.update_readme(readme, table, check=True, start=tool.COMPARISON_START,

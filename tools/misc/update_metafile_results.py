@@ -131,21 +131,25 @@ def _pair_cells(pair, digits) -> str:
 
 def comparison_table(metafile: Path, records) -> str:
     """The Markdown table of the metafile's models against their ``Compared With``
-    model, seed by seed (models without 2 common seeds are left out), on the
-    headline figure or on each figure listed in ``Compared On``."""
+    model (one name, or a list of names: one row each), seed by seed (models
+    without 2 common seeds are left out), on the headline figure or on each
+    figure listed in ``Compared On``."""
     rows = []
     for model in _models(metafile):
         meta = model.get('Metadata') or {}
-        baseline = meta.get('Compared With')
-        if not baseline or not model.get('Results'):
+        baselines = meta.get('Compared With') or []
+        if isinstance(baselines, str):
+            baselines = [baselines]
+        if not baselines or not model.get('Results'):
             continue
         names = meta.get('Compared On') or \
             [_headline(model['Results'][0].get('Metrics') or {})]
-        for name in names:
-            pair = name and paired_comparison(records, model['Name'], baseline, name)
-            if pair:
-                rows.append(f'| {model["Name"]} | {baseline} | {name} '
-                            f'| {_pair_cells(pair, parse_metric(name)[1])} |')
+        for baseline in baselines:
+            for name in names:
+                pair = name and paired_comparison(records, model['Name'], baseline, name)
+                if pair:
+                    rows.append(f'| {model["Name"]} | {baseline} | {name} '
+                                f'| {_pair_cells(pair, parse_metric(name)[1])} |')
     head = ['| model | compared with | figure | seeds | model: mean ± std '
             '| compared with: mean ± std | difference of means | per seed (model - compared with) '
             '| verdict (the spread: the larger std) |',
