@@ -8,14 +8,22 @@ mmengine's ``LoggerHook`` writes the training scalars of a run to
 ``log_processor.window_size`` steps (10 by default) before the line; any other
 key (``comm_bytes``, SwiMDiff's ``diffusion_mse``) is the value of the one step
 the line was written at, so its summary is a mean over the logged steps.
-:func:`summarize_training` turns the lines of the run's newest session into
-per-run figures:
+:func:`summarize_training` turns the lines of the run's newest session (and of
+the pieces before it, for a resumed run) into per-run figures:
 
 - ``train_<key>_mean``: the mean of the logged values of ``<key>`` over the run;
 - ``train_<key>_last_epoch``: their mean over the last epoch (e.g. the bytes a
   step sends once a compression warm-up is over);
 - ``train_wall_s``: seconds from the run's start (its ``<timestamp>`` folder)
   to the last line of its log;
+- a run continued with ``--resume`` in the same work dir (a long training cut
+  into pieces, one per working session): its sessions are chained
+  (:func:`run_sessions`, from mmengine's ``resumed epoch: E, iter: I`` log
+  line), the figures are over the lines of every piece up to where the next
+  piece took over (iterations logged after the checkpoint and done again are
+  counted once), ``train_wall_s`` is the sum of the pieces' wall times (the
+  repeated iterations included: what the run cost) and ``train_sessions`` is
+  the number of pieces (present only for a resumed run);
 - ``val_<key>_best``, ``val_<key>_best_epoch`` and ``val_<key>_last``: the
   validation figures of a run with a validation loop (``accuracy/top1`` by
   default), so that a choice made on validation (a checkpoint, a design, a
@@ -37,6 +45,7 @@ import datetime
 import json
 import os
 import os.path as osp
+import re
 import statistics
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -80,9 +89,47 @@ def log_wall_s(session: str) -> float:
     return (last - start).total_seconds()
 
 
-def _scalar_lines(work_dir: str) -> Tuple[str, List[dict]]:
-    """``(path, lines)`` of the newest ``vis_data/scalars.json`` under ``work_dir``."""
-    path = osp.join(newest_session(work_dir), 'vis_data', 'scalars.json')
+#: mmengine's ``Runner.resume`` log line
+RESUMED = re.compile(r'resumed epoch: (\d+), iter: (\d+)')
+
+
+def resumed_at(session: str) -> Optional[Tuple[int, int]]:
+    """``(epoch, iter)`` the session resumed from (mmengine's ``resumed epoch:
+    E, iter: I`` line in its ``<timestamp>.log``), None for a fresh start."""
+    stamp = osp.basename(osp.normpath(session))
+    log = osp.join(session, f'{stamp}.log')
+    if not osp.isfile(log):
+        return None
+    with open(log, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            found = RESUMED.search(line)
+            if found:
+                return int(found.group(1)), int(found.group(2))
+    return None
+
+
+def run_sessions(work_dir: str) -> List[Tuple[str, Optional[Tuple[int, int]]]]:
+    """The pieces of the run at ``work_dir``, oldest first: ``[(session,
+    (epoch, iter) up to which its lines count, or None for all)]``. The newest
+    session counts whole; when it resumed from ``(E, I)``, the newest older
+    session is the piece before it and counts up to ``(E, I)``, and so on back
+    to a session that started from scratch (or the oldest one there is)."""
+    newest = newest_session(work_dir)
+    older = sorted(d for d in os.listdir(work_dir)
+                   if osp.isfile(osp.join(work_dir, d, 'vis_data', 'scalars.json'))
+                   and osp.join(work_dir, d) < newest)
+    chain = [(newest, None)]
+    resumed = resumed_at(newest)
+    while resumed is not None and older:
+        session = osp.join(work_dir, older.pop())
+        chain.append((session, resumed))
+        resumed = resumed_at(session)
+    return chain[::-1]
+
+
+def _read_scalars(session: str) -> Tuple[str, List[dict]]:
+    """``(path, lines)`` of a session's ``vis_data/scalars.json``."""
+    path = osp.join(session, 'vis_data', 'scalars.json')
     lines = []
     with open(path, encoding='utf-8') as f:
         for number, line in enumerate(f, 1):
@@ -91,6 +138,25 @@ def _scalar_lines(work_dir: str) -> Tuple[str, List[dict]]:
             except json.JSONDecodeError as err:
                 raise ValueError(f'{path}:{number}: not a JSON line ({err})') from None
     return path, lines
+
+
+def _scalar_lines(work_dir: str) -> Tuple[str, List[dict], List[str]]:
+    """``(path, lines, sessions)``: the logged lines of the run at ``work_dir``
+    (every piece of a resumed run, :func:`run_sessions`), the newest
+    ``scalars.json``'s path and the sessions read. A piece's training lines
+    count up to the iteration the next piece resumed from, its validation
+    lines (``step`` = epoch) up to that epoch."""
+    lines, sessions = [], []
+    for session, until in run_sessions(work_dir):
+        path, scalars = _read_scalars(session)
+        if until is not None:
+            epoch, iteration = until
+            scalars = [line for line in scalars
+                       if (line['iter'] <= iteration if 'iter' in line
+                           else line.get('step', 0) <= epoch)]
+        lines += scalars
+        sessions.append(session)
+    return path, lines, sessions
 
 
 def _training_lines(path: str, lines: List[dict]) -> List[dict]:
@@ -130,9 +196,12 @@ def summarize_training(work_dir: str, keys: Optional[Iterable[str]] = DEFAULT_KE
     unknown = set(reductions) - {'mean', 'last_epoch'}
     if unknown:
         raise ValueError(f'unknown reductions {sorted(unknown)}; use mean, last_epoch')
-    path, scalars = _scalar_lines(work_dir)  # read once: training and validation lines
+    # read once: training and validation lines, of every piece of a resumed run
+    path, scalars, sessions = _scalar_lines(work_dir)
     lines = _training_lines(path, scalars)
-    out = {'train_wall_s': log_wall_s(newest_session(work_dir))}
+    out = {'train_wall_s': sum(log_wall_s(session) for session in sessions)}
+    if len(sessions) > 1:
+        out['train_sessions'] = len(sessions)
     last_epoch = max(line['epoch'] for line in lines)
     if keys is None:
         keys = [key for key in dict.fromkeys(k for line in lines for k in line)

@@ -167,3 +167,16 @@ def test_pretrain_work_dir_puts_the_pretraining_summary_in_the_record(monkeypatc
     with pytest.raises(SystemExit):
         multi_seed.main([CONFIG, '--pretrain-work-dir', template, '--dry-run'])
     assert '--pretrain-work-dir adds to the test records' in capsys.readouterr().err
+
+
+def test_resume_continues_a_run_stopped_between_checkpoints(tmp_path, capsys):
+    """--resume adds tools/train.py's --resume to a run whose work dir holds a
+    checkpoint (last_checkpoint), not to a fresh one."""
+    stopped = tmp_path / osp.splitext(osp.basename(CONFIG))[0] / 'seed1'
+    stopped.mkdir(parents=True)
+    (stopped / 'last_checkpoint').write_text(str(stopped / 'epoch_1.pth'))
+    multi_seed.main([CONFIG, '--seeds', '0', '1', '--resume', '--dry-run',
+                     '--work-dir-root', str(tmp_path)])
+    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith('$ ')]
+    assert '--resume' not in lines[0].split() and 'seed0' in lines[0]
+    assert f'--work-dir {stopped} --resume --cfg-options' in lines[1]

@@ -21,13 +21,10 @@ from helpers.mcfa import write_linear_zsl_problem
 pytestmark = pytest.mark.usefixtures('single_thread_registry')
 
 
-def test_zsl_protocol_runs_dsva_end_to_end(tmp_path):
-    """tools/zeroshot/zsl_protocol.py --methods dsva on 6 class folders of tiny
-    images: a validation run (class_subset 'val') picks the calibration, the
-    test run reports ZSL / GZSL; both through the Runner."""
-    import sys
-    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
-    import zsl_protocol
+def tiny_dsva_protocol_files(tmp_path):
+    """6 class folders of tiny images, a class split, an attribute matrix and a
+    tiny DSVA config (2 epochs of 2 episodes, a checkpoint and a log line per
+    epoch): ``(config, split, attrs)``."""
     rng = np.random.default_rng(0)
     root = tmp_path / 'images'
     for name in CLASSES:
@@ -65,7 +62,18 @@ def test_zsl_protocol_runs_dsva_end_to_end(tmp_path):
         "optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3))\n"
         "train_cfg = dict(by_epoch=True, max_epochs=2, val_interval=2)\n"
         "val_cfg = dict()\ntest_cfg = dict()\n"
-        "default_hooks = dict(channels_last=dict(enable=False))\n")
+        "default_hooks = dict(channels_last=dict(enable=False), logger=dict(interval=2))\n")
+    return config, split, attrs
+
+
+def test_zsl_protocol_runs_dsva_end_to_end(tmp_path):
+    """tools/zeroshot/zsl_protocol.py --methods dsva on 6 class folders of tiny
+    images: a validation run (class_subset 'val') picks the calibration, the
+    test run reports ZSL / GZSL; both through the Runner."""
+    import sys
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
+    import zsl_protocol
+    config, split, attrs = tiny_dsva_protocol_files(tmp_path)
     out = tmp_path / 'rows.jsonl'
     rows = zsl_protocol.main(['--methods', 'dsva', '--dsva-config', str(config),
                               '--splits', str(split), '--embeddings', str(attrs),
@@ -78,6 +86,42 @@ def test_zsl_protocol_runs_dsva_end_to_end(tmp_path):
     assert (work / 'val' / 'epoch_2.pth').exists() and (work / 'test' / 'epoch_2.pth').exists()
     with pytest.raises(SystemExit):  # the feature methods need --features
         zsl_protocol.parse_args(['--methods', 'mcfa', '--splits', str(split)])
+
+
+def test_zsl_protocol_dsva_resume_continues_a_stopped_run(tmp_path):
+    """--resume: a DSVA validation run stopped after epoch 1 (its epoch-2
+    checkpoint gone, last_checkpoint back at epoch 1) continues from epoch 1
+    and ends with the bits and the record metrics of the uninterrupted run;
+    its record says it was trained in 2 pieces and sums their wall times."""
+    import time
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'zeroshot'))
+    import zsl_protocol
+    from rszoo.utils.compat import load_from_local
+    config, split, attrs = tiny_dsva_protocol_files(tmp_path)
+    base = ['--methods', 'dsva', '--dsva-config', str(config), '--splits', str(split),
+            '--embeddings', str(attrs), '--stage', 'val']
+    zsl_protocol.main(base + ['--work-dir', str(tmp_path / 'a'), '--record',
+                              str(tmp_path / 'a.jsonl')])
+    zsl_protocol.main(base + ['--work-dir', str(tmp_path / 'b'), '--record',
+                              str(tmp_path / 'b.jsonl')])
+    run_a = tmp_path / 'a' / 'split_attrs.npy' / 'dsva' / 'val'
+    run_b = tmp_path / 'b' / 'split_attrs.npy' / 'dsva' / 'val'
+    (run_b / 'epoch_2.pth').unlink()  # stopped between the checkpoints
+    (run_b / 'last_checkpoint').write_text(str(run_b / 'epoch_1.pth'))
+    time.sleep(1.1)  # mmengine names a session by its second
+    zsl_protocol.main(base + ['--work-dir', str(tmp_path / 'b'), '--record',
+                              str(tmp_path / 'b.jsonl'), '--resume'])
+    newest = sorted(run_b.glob('2*'))[-1]
+    assert 'resumed epoch: 1, iter: 2' in (newest / f'{newest.name}.log').read_text()
+    a, b = load_from_local(str(run_a / 'epoch_2.pth')), load_from_local(str(run_b / 'epoch_2.pth'))
+    assert all(torch.equal(v, b['state_dict'][k]) for k, v in a['state_dict'].items())
+    (first, ), (b_whole, resumed) = _records(tmp_path / 'a.jsonl'), _records(tmp_path / 'b.jsonl')
+    assert resumed['metrics'] == first['metrics']
+    assert resumed['cfg_sha256'] == b_whole['cfg_sha256']  # the same run's config
+    assert 'trained in 2 pieces (--resume)' in resumed['train']
+    assert '--resume' in resumed['command'] and 'pieces' not in first['train']
+    from rszoo.utils.train_summary import log_wall_s
+    assert resumed['wall_s'] >= round(log_wall_s(str(sorted(run_b.glob('2*'))[0])), 1)
 
 
 def test_zsl_protocol_linear_baselines_end_to_end(tmp_path):

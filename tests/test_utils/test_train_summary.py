@@ -97,3 +97,37 @@ def test_keys_none_summarises_every_logged_term(tmp_path):
         'train_wall_s', 'train_loss_last_epoch', 'train_time_last_epoch',
         'train_comm_bytes_last_epoch'}
     assert summary['train_loss_last_epoch'] == pytest.approx(2.05)
+
+
+def test_a_resumed_run_is_summarised_over_its_pieces(tmp_path):
+    """A run cut into pieces (``--resume`` in the same work dir): the first
+    piece logged 2 epochs and was stopped after iter 150 (checkpoint at epoch
+    1, iter 100); the second resumed from it. The figures cover iters 50, 100
+    of the first piece and 150, 200 of the second (150 counted once); the
+    wall time is both pieces'; an older aborted run before the chain's start
+    is not read."""
+    aborted = make_work_dir(tmp_path, '20261201_090000')
+    (aborted / 'vis_data' / 'scalars.json').write_text(json.dumps(
+        {'loss': 9.0, 'comm_bytes': 9999, 'epoch': 1, 'iter': 50, 'step': 50}) + '\n')
+    first = make_work_dir(tmp_path, '20261202_180934')  # SCALARS, 398 s
+    (first / 'vis_data' / 'scalars.json').write_text('\n'.join(json.dumps(line) for line in [
+        *SCALARS[:4], {'accuracy/top1': 99.0, 'step': 2}]) + '\n')
+    # the aborted run was not resumed from: the first piece started from scratch
+    second = make_work_dir(tmp_path, '20261203_100000')
+    (second / 'vis_data' / 'scalars.json').write_text('\n'.join(json.dumps(line) for line in [
+        dict(SCALARS[3], comm_bytes=30), SCALARS[4], SCALARS[5]]) + '\n')
+    (second / '20261203_100000.log').write_text(
+        '2026/12/03 10:00:05 - mmengine - INFO - resumed epoch: 1, iter: 100\n'
+        '2026/12/03 10:01:40 - mmengine - INFO - Epoch(train) [2][100/100]\n')
+    summary = summarize_training(str(tmp_path), keys=('comm_bytes', ))
+    assert summary == {
+        'train_wall_s': 398.0 + 100.0, 'train_sessions': 2,
+        'train_comm_bytes_mean': (1000 + 600 + 30 + 40) / 4,  # not the first piece's 20
+        'train_comm_bytes_last_epoch': 35.0,
+        # epoch 1's validation from the first piece, epoch 2's from the second
+        'val_accuracy/top1_best': 30.0, 'val_accuracy/top1_best_epoch': 2,
+        'val_accuracy/top1_last': 30.0}
+    # a fresh start in the same work dir is read alone
+    (second / '20261203_100000.log').write_text(
+        '2026/12/03 10:01:40 - mmengine - INFO - Epoch(train) [2][100/100]\n')
+    assert 'train_sessions' not in summarize_training(str(tmp_path), keys=())

@@ -2,7 +2,7 @@
 
     python tools/analysis/multi_seed.py CONFIG [CONFIG ...] --seeds 0 1 2
         [--work-dir-root work_dirs/multi_seed] [--record RECORDS.jsonl]
-        [--metric accuracy/top1] [--split-token seed0] [--nproc N] [--skip-trained]
+        [--metric accuracy/top1] [--split-token seed0] [--nproc N] [--skip-trained] [--resume]
         [--extra-metrics NAME ...] [--name NAME] [--fixed-split] [--dry-run]
         [--pretrain-work-dir DIR] [--cfg-options k=v ...]
 
@@ -29,7 +29,11 @@ appended to FILE, with what the training measured (``train_summary.json`` next t
 the checkpoints, :mod:`rszoo.utils.train_summary`: its wall time from its log,
 the means of logged scalars such as the bytes a communication hook sent) as
 extra metrics. ``--skip-trained`` tests, without training again, a run whose
-work dir already holds its final checkpoint (a queue stopped halfway goes on).
+work dir already holds its final checkpoint (a queue stopped halfway goes on);
+``--resume`` continues a run stopped between checkpoints from its latest one
+(``tools/train.py --resume``, bit for bit on CPU) instead of starting it
+again: a long run cut into pieces, one per working session, whose training
+summary covers every piece (:func:`rszoo.utils.train_summary.run_sessions`).
 ``--extra-metrics NAME ...`` adds flat JSON metric files from each run's work dir to its
 test record too (e.g. ``epoch_15_complexity.json``, the FLOPs and BOPs that
 ``picpq_compress.py --export`` measured on the trained model), and ``{seed}`` in a
@@ -86,6 +90,10 @@ def parse_args(argv=None):
     parser.add_argument('--skip-trained', action='store_true',
                         help='do not train a run whose work dir already holds its final '
                              'checkpoint (epoch_<max_epochs>.pth named by last_checkpoint)')
+    parser.add_argument('--resume', action='store_true',
+                        help='continue a run whose work dir holds a checkpoint but not the '
+                             'final one (tools/train.py --resume: bit for bit on CPU) '
+                             'instead of training it again from scratch')
     parser.add_argument('--extra-metrics', nargs='+', default=[], metavar='NAME',
                         help="JSON files of flat metrics in each run's work dir, added to "
                              'its test record (with --record)')
@@ -236,6 +244,9 @@ def main(argv=None):
     rows = []
     for seed, path, work_dir, cmd in plan:
         skip = args.skip_trained and is_trained(work_dir, configs[path])
+        if args.resume and not skip and osp.isfile(osp.join(work_dir, 'last_checkpoint')):
+            cmd = [*cmd[:cmd.index('--cfg-options')], '--resume',
+                   *cmd[cmd.index('--cfg-options'):]]
         print(('# trained already, not trained again: ' if skip else '$ ') + ' '.join(cmd),
               flush=True)
         if args.dry_run:

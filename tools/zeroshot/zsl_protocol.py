@@ -12,7 +12,8 @@ classes, test on the unseen classes, report mean +- std.
     python tools/zeroshot/zsl_protocol.py --methods dsva \
         --dsva-config configs/dsva/dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24.py \
         --splits splits/zsl/aid/aid_25-5_seed0.json [...] \
-        --embeddings work_dirs/dsva/attributes/aid150_rs-visual-attributes.npy
+        --embeddings work_dirs/dsva/attributes/aid150_rs-visual-attributes.npy \
+        [--stage {all,val,test}] [--resume] [--record configs/dsva/results.jsonl]
 
 For every split file and class embedding, each method is
 
@@ -36,7 +37,12 @@ evaluation. ``--stage val`` runs step 1 only and ``--stage test`` step 2 only, w
 the setting and calibration factor read back from the latest validation record
 of the same model and split in ``--record`` (MCFA and DSVA, whose Runner runs
 are long: a DSVA run is ~1.3 h on 2 CPU cores, so a split can run in two
-pieces); ``--stage all`` (the default) runs both in one call. MCFA's ZSL top-1
+pieces); ``--stage all`` (the default) runs both in one call. ``--resume``
+(DSVA) continues a run stopped between its checkpoints (every 5 epochs in the
+``_30e`` configs) from the latest one, bit for bit on CPU, so a run can also
+be cut into pieces; its record's ``wall_s`` sums the pieces' (the iterations
+redone after the checkpoint included) and ``train`` says how many there were.
+MCFA's ZSL top-1
 comes from its separate ZSL classifier (unseen classes only,
 ``MCFA.zsl_logits``), its GZSL figures from the all-class one.
 
@@ -70,6 +76,7 @@ MCFA runs through mmengine's Runner with ``--mcfa-config`` (its
 ``FitZSLClassifierHook`` fits the latent classifier).
 """
 import argparse
+import copy
 import itertools
 import json
 import os
@@ -94,6 +101,7 @@ from rszoo.models.class_embeddings.attribute_annotation import TEXT_ONLY_SOURCE 
 from rszoo.models.classifiers.dsva import attribute_source  # noqa: E402
 from rszoo.utils import register_all_modules  # noqa: E402
 from rszoo.utils.records import append_record, argv_of, make_record  # noqa: E402
+from rszoo.utils.train_summary import log_wall_s, run_sessions  # noqa: E402
 from rszoo.visualization import plot_seen_unseen_curves, save_figure  # noqa: E402
 
 EMBEDDINGS = {
@@ -136,6 +144,11 @@ def parse_args(argv=None):
                         'factor; their record carries the choice); test: the test run only, '
                         'with the choice of the latest validation record of the same model '
                         'and split in --record; all: both (mcfa and dsva only; default all)')
+    parser.add_argument('--resume', action='store_true',
+                        help="dsva: continue a run whose work dir holds a checkpoint from "
+                        "its latest one (mmengine's resume, bit for bit on CPU) instead of "
+                        'training it again: a long run cut into pieces; its record sums '
+                        "the pieces' wall times and says how many there were")
     args = parser.parse_args(argv)
     if not args.features and set(args.methods) & {'eszsl', 'devise', 'mcfa'}:
         parser.error('--features is required for eszsl, devise and mcfa')
@@ -185,11 +198,12 @@ def l2(x):
 
 
 def run_info(eval_split, metrics, cfg, config, train_subset, test_subset, wall_s,
-             selected_on='last'):
-    """What :func:`write_record` needs of one run (a Runner run or a linear fit)."""
+             selected_on='last', sessions=1):
+    """What :func:`write_record` needs of one run (a Runner run or a linear fit;
+    ``sessions``: the pieces a resumed Runner run was trained in)."""
     return dict(eval_split=eval_split, metrics=metrics, cfg=cfg, config=config,
                 train_subset=train_subset, test_subset=test_subset, wall_s=wall_s,
-                selected_on=selected_on)
+                selected_on=selected_on, sessions=sessions)
 
 
 def run_linear(method, features, split_file, emb):
@@ -236,14 +250,15 @@ def run_linear(method, features, split_file, emb):
 
 
 def runner_for(config, work_dir, name, split_file, class_subset, train_subset, test_subset,
-               model_updates, dataset_updates, with_val=True, options=None):
+               model_updates, dataset_updates, with_val=True, options=None, resume=False):
     """A Runner of ``config`` on one split: the model's ``class_split`` and
     ``class_subset``, the train data set's subset ``train_subset`` and the
     val/test data sets' ``test_subset`` (plus ``model_updates`` /
     ``dataset_updates``, and ``options``: ``{'a.b.c': value}`` merged as
     ``--cfg-options`` are). ``with_val=False`` drops the Runner's own
     validation, where the config has one (the caller scores the test subset
-    itself)."""
+    itself). ``resume=True`` continues from the latest checkpoint of the work
+    dir (mmengine's ``resume``)."""
     from mmengine.config import Config
     from mmengine.runner import Runner
     cfg = Config.fromfile(config)
@@ -258,6 +273,7 @@ def runner_for(config, work_dir, name, split_file, class_subset, train_subset, t
             cfg[key].dataset.update(class_split=split_file, subset=subset, **dataset_updates)
     if not with_val:
         cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    cfg.resume = bool(resume)
     return Runner.from_cfg(cfg)
 
 
@@ -307,7 +323,8 @@ def validate_then_test(run, config, grid=None, stage='all', chosen=None):
     if params is not None:
         val_row['params'] = params
     runs.append(run_info('val', val_row, val['cfg'], config, 'val_train', 'val_test',
-                         time.perf_counter() - start, selected_on=selected_on))
+                         time.perf_counter() - start + val.get('earlier_wall_s', 0.),
+                         selected_on=selected_on, sessions=val.get('sessions', 1)))
     if stage == 'val':
         return dict(val_row, curve=curve), runs
     return _test_run(run, config, gamma, params, options, runs)
@@ -326,7 +343,8 @@ def _test_run(run, config, gamma, params, options, runs):
     metrics = dict(row)
     metrics.pop('curve')
     runs.append(run_info('test', metrics, test['cfg'], config, 'train', 'test',
-                         time.perf_counter() - start, selected_on=selected_on))
+                         time.perf_counter() - start + test.get('earlier_wall_s', 0.),
+                         selected_on=selected_on, sessions=test.get('sessions', 1)))
     return row, runs
 
 
@@ -378,18 +396,31 @@ def runner_scores(runner):
             list(meta['unseen_indices']))
 
 
-def run_dsva(config, split_file, emb_file, work_dir, stage='all', chosen=None):
+def run_dsva(config, split_file, emb_file, work_dir, stage='all', chosen=None,
+             resume=False):
     """DSVA: a validation run (``class_subset='val'``) picks the calibration
     factor on ``val_test``; the test run trains on ``train`` and scores
-    ``test`` (``stage``, ``chosen``: :func:`validate_then_test`)."""
+    ``test`` (``stage``, ``chosen``: :func:`validate_then_test`). ``resume``:
+    a run whose work dir holds a checkpoint continues from it; the earlier
+    pieces' wall time (:func:`rszoo.utils.train_summary.run_sessions`) is
+    added to the run's."""
     def run(train_subset, test_subset, class_subset, options=None):
+        run_dir = osp.join(work_dir, class_subset)
+        resuming = resume and osp.isfile(osp.join(run_dir, 'last_checkpoint'))
         runner = runner_for(config, work_dir, class_subset, split_file, class_subset,
                             train_subset, test_subset,
                             dict(class_attributes=emb_file, calibration_gamma=0.), {},
-                            with_val=False)
+                            with_val=False, resume=resuming)
         runner.train()
         scores, labels, seen, unseen = runner_scores(runner)
-        return dict(scores=scores, labels=labels, seen=seen, unseen=unseen, cfg=runner.cfg)
+        cfg = copy.deepcopy(runner.cfg)
+        cfg.resume = False  # the record's config is the run's, however many pieces
+        out = dict(scores=scores, labels=labels, seen=seen, unseen=unseen, cfg=cfg)
+        if resuming:
+            pieces = run_sessions(run_dir)
+            out['sessions'] = len(pieces)
+            out['earlier_wall_s'] = sum(log_wall_s(session) for session, _ in pieces[:-1])
+        return out
 
     return validate_then_test(run, config, stage=stage, chosen=chosen)
 
@@ -475,7 +506,9 @@ def write_record(path, info, method, split_file, split, emb_name, features, argv
     source = vectors_source(emb_name)
     train = (f"subset '{info['train_subset']}' of {split_file}; features "
              f'{features or "(images, see the config)"}; class vectors {emb_name}'
-             + (f' (source: {source})' if source else ''))
+             + (f' (source: {source})' if source else '')
+             + (f"; trained in {info['sessions']} pieces (--resume), wall_s summed over "
+                'them' if info.get('sessions', 1) > 1 else ''))
     extra = dict(method=method, train=train)
     if info['eval_split'] == 'val':
         extra['variant'] = VALIDATION_VARIANT
@@ -542,7 +575,8 @@ def main(argv=None):
                     args.record, record_model(method, config, emb_name), split_file)
                 if method == 'dsva':
                     row, runs = run_dsva(config, split_file, emb_file,
-                                         osp.join(args.work_dir, tag, 'dsva'), args.stage, chosen)
+                                         osp.join(args.work_dir, tag, 'dsva'), args.stage, chosen,
+                                         args.resume)
                 elif method == 'mcfa':
                     row, runs = run_mcfa(config, args.features, split_file, emb_file,
                                          osp.join(args.work_dir, tag, 'mcfa'),
