@@ -36,7 +36,7 @@ The unseen test classes' images and labels are never used before step 2's
 evaluation. ``--stage val`` runs step 1 only and ``--stage test`` step 2 only, with
 the setting and calibration factor read back from the latest validation record
 of the same model and split in ``--record`` (MCFA and DSVA, whose Runner runs
-are long: a DSVA run is ~1.3 h on 2 CPU cores, so a split can run in two
+are long: a DSVA `_30e` run is ~52 min on 2 CPU cores, so a split can run in two
 pieces); ``--stage all`` (the default) runs both in one call. ``--resume``
 (DSVA) continues a run stopped between its checkpoints (every 5 epochs in the
 ``_30e`` configs) from the latest one, bit for bit on CPU, so a run can also
