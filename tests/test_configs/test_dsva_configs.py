@@ -54,7 +54,13 @@ def test_dsva_configs_and_metafile(dsva_split_file):
     # the earlier AID-150px figures had no record: withdrawn until re-run with records
     assert results['dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24'] is None
     for name in (AID_30E, AID_30E + '_proposal'):
-        assert name in results and results[name] is None   # not run yet
+        assert name in results and results[name] is None   # image-based attributes: not run
+    # the text-only fallback's figures have their own model name, 3 splits of records
+    text_only = {entry['Name']: entry for entry in meta['Models']}[AID_30E + '_text-only-attributes']
+    assert text_only['Config'].endswith(AID_30E + '.py')
+    assert 'text-only' in text_only['Metadata']['Class Vectors']
+    assert 'devise_minilm' in text_only['Metadata']['Compared With']
+    assert len(text_only['Results'][0]['Metrics']['ZSL Top 1 Accuracy (per seed)']) == 3
     assert all(results[name] is None for name in results if 'rssdivcs' in name)  # no data
     index = yaml.safe_load(open(osp.join(REPO_ROOT, 'model-index.yml')))
     assert 'configs/dsva/metafile.yml' in index['Import']
