@@ -61,6 +61,10 @@ def test_dsva_configs_and_metafile(dsva_split_file):
     assert 'text-only' in text_only['Metadata']['Class Vectors']
     assert 'devise_minilm' in text_only['Metadata']['Compared With']
     assert len(text_only['Results'][0]['Metrics']['ZSL Top 1 Accuracy (per seed)']) == 3
+    ablation = {entry['Name']: entry for entry in meta['Models']}[
+        AID_30E + '_proposal_text-only-attributes']
+    assert ablation['Metadata']['Ablation Of'] == text_only['Name']
+    assert ablation['Config'].endswith(AID_30E + '_proposal.py')
     assert all(results[name] is None for name in results if 'rssdivcs' in name)  # no data
     index = yaml.safe_load(open(osp.join(REPO_ROOT, 'model-index.yml')))
     assert 'configs/dsva/metafile.yml' in index['Import']
