@@ -56,13 +56,13 @@ def test_dsva_configs_and_metafile(dsva_split_file):
     for name in (AID_30E, AID_30E + '_proposal'):
         assert name in results and results[name] is None   # image-based attributes: not run
     # the text-only fallback's figures have their own model name, 3 splits of records
-    text_only = {entry['Name']: entry for entry in meta['Models']}[AID_30E + '_text-only-attributes']
+    entries = {entry['Name']: entry for entry in meta['Models']}
+    text_only = entries[AID_30E + '_text-only-attributes']
     assert text_only['Config'].endswith(AID_30E + '.py')
     assert 'text-only' in text_only['Metadata']['Class Vectors']
     assert 'devise_minilm' in text_only['Metadata']['Compared With']
     assert len(text_only['Results'][0]['Metrics']['ZSL Top 1 Accuracy (per seed)']) == 3
-    ablation = {entry['Name']: entry for entry in meta['Models']}[
-        AID_30E + '_proposal_text-only-attributes']
+    ablation = entries[AID_30E + '_proposal_text-only-attributes']
     assert ablation['Metadata']['Ablation Of'] == text_only['Name']
     assert ablation['Config'].endswith(AID_30E + '_proposal.py')
     assert all(results[name] is None for name in results if 'rssdivcs' in name)  # no data
