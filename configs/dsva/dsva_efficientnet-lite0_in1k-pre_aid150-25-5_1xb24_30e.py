@@ -15,7 +15,9 @@
 # Class attributes: the matrix of `attribute_annotation` (inherited; image-based with a local
 # open_clip checkpoint: the command in configs/dsva/README.md), each attribute column z-scored
 # over the run's classes at load time (attribute_normalization='zscore', inherited; rszoo's
-# choice, the authors use their matrix as stored). Not run yet. Every choice and departure:
+# choice, the authors use their matrix as stored). Not run with image-based attributes (no
+# CLIP weights here); run on the text-only fallback over splits 0-2 (model
+# ..._30e_text-only-attributes, configs/dsva/README.md, Results). Every choice and departure:
 # configs/dsva/README.md.
 _base_ = ['./dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24.py']
 

@@ -7,7 +7,8 @@
 # branch of the same checkpoint (the authors' reported `--sel_res layer`):
 #   python tools/test.py <this config> <checkpoint> --cfg-options "model.test_branches=['mapping']"
 # rszoo's proposal branch differs from the authors' (configs/dsva/README.md, "The authors'
-# code vs rszoo"). Not run yet.
+# code vs rszoo"). Run on the text-only fallback attributes (model
+# ..._30e_proposal_text-only-attributes; the README's ablation table says on which splits).
 _base_ = ['./dsva_efficientnet-lite0_in1k-pre_aid150-25-5_1xb24_30e.py']
 
 model = dict(
