@@ -86,13 +86,16 @@ def all_records(root: Path = Path(REPO_ROOT)) -> List[Dict[str, Any]]:
     return rows
 
 
-def headline_records(records: Iterable[Mapping], model: str) -> List[Mapping]:
+def headline_records(records: Iterable[Mapping], model: str,
+                     eval_split: str = 'test') -> List[Mapping]:
     """The test records of ``model`` behind its figures, the latest per unit
-    (scene or seed), in unit order."""
+    (scene or seed), in unit order; ``eval_split='val'``: its validation
+    records, picked the same way (whatever their ``variant``: the zero-shot
+    protocol names its validation classes there)."""
     latest: Dict[str, Mapping] = {}
     for row in records:
-        if row.get('model') != model or row.get('eval_split') != 'test' \
-                or row.get('ablation') or row.get('variant'):
+        if row.get('model') != model or row.get('eval_split') != eval_split or (
+                eval_split == 'test' and (row.get('ablation') or row.get('variant'))):
             continue
         unit = row.get('scene') or json.dumps(row.get('seed'), sort_keys=True)
         latest[unit] = row

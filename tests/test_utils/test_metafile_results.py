@@ -222,6 +222,54 @@ def test_ablation_block_of_a_readme(tmp_path):
     assert '| full |' not in table                       # the full model is no row
 
 
+def test_validation_records_are_picked_whatever_their_variant():
+    """A headline (test) figure leaves variants out; the validation records of
+    a protocol name their validation classes in ``variant`` and still count."""
+    rows = [rec('m', 0, 80.0, eval_split='val', variant='validation classes'),
+            rec('m', 0, 81.0, eval_split='val', variant='validation classes'),
+            rec('m', 0, 70.0, variant='another recipe'), rec('m', 0, 75.0)]
+    assert [r['metrics']['OA'] for r in mr.headline_records(rows, 'm', 'val')] == [81.0]
+    assert [r['metrics']['OA'] for r in mr.headline_records(rows, 'm')] == [75.0]
+
+
+def test_ablation_seeds_block_of_a_readme(tmp_path):
+    """Each ablation seed by seed, the validation runs before the test runs,
+    every mean figure as full / ablation on the seeds both have; an ablation
+    without Results has no table; only the marked README block is rewritten."""
+    tool = load_tool('tools/misc/update_metafile_results.py', 'update_metafile_results')
+    metafile = tmp_path / 'metafile.yml'
+    metafile.write_text(
+        'Models:\n'
+        '  - Name: full\n    Results:\n'
+        '      - Task: x\n        Dataset: y\n        Metrics:\n          OA: 92.0\n'
+        '  - Name: no-a\n    Metadata:\n      Ablation Of: full\n    Results:\n'
+        '      - Task: x\n        Dataset: y\n        Metrics:\n          OA: 90.5\n'
+        '          OA (std): 0.71\n          AUC(D,F): 0.905\n'
+        '  - Name: no-c\n    Metadata:\n      Ablation Of: full\n    Results: null\n')
+    val = dict(eval_split='val', variant='validation classes')
+    rows = [rec('full', 0, 92.0), rec('full', {'split': 1, 'train': 0}, 93.0),
+            rec('no-a', 0, 90.0), rec('no-a', {'split': 1, 'train': 0}, 91.0),
+            rec('full', {'split': 1, 'train': 0}, 60.0, **val),
+            rec('no-a', {'split': 1, 'train': 0}, 62.5, **val),
+            rec('no-a', {'split': 2, 'train': 0}, 50.0, **val),    # no full model beside
+            rec('no-c', 0, 89.0)]
+    table = tool.ablation_seeds_table(metafile, rows)
+    lines = table.splitlines()
+    assert lines[0] == '`no-a` against `full`:'
+    assert lines[2] == '| run | seed | OA: full / ablation | AUC(D,F): full / ablation |'
+    assert lines[4:7] == [
+        '| validation run | split 1 (training seed 0) | 60.00 / 62.50 | 0.6000 / 0.6250 |',
+        '| test run | split 0 (training seed 0) | 92.00 / 90.00 | 0.9200 / 0.9000 |',
+        '| test run | split 1 (training seed 0) | 93.00 / 91.00 | 0.9300 / 0.9100 |']
+    assert 'split 2' not in table and '`no-c`' not in table
+    readme = tmp_path / 'README.md'
+    readme.write_text('text\n<!-- ablation-seeds:start -->\nold\n<!-- ablation-seeds:end -->\n')
+    assert tool.update_readme(readme, table, check=False, start=tool.ABLATION_SEEDS_START,
+                              end=tool.ABLATION_SEEDS_END)
+    assert readme.read_text() == ('text\n<!-- ablation-seeds:start -->\n' + table +
+                                  '\n<!-- ablation-seeds:end -->\n')
+
+
 def test_committed_metafiles_and_readme_tables_equal_their_records(capsys):
     """Every metafile figure is the aggregate of its committed records, every
     README results table is the generated one, no `done` model lacks a result."""
